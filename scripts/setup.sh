@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every build, test and demo dependency of sfpe-sink from Debian 12 packages.
+# Idempotent and non-interactive; nothing is fetched from anywhere but the Debian archive.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  librdkafka-dev          # Kafka client, and the mock cluster behind testing/kafka
+  libcurl4-openssl-dev    # HTTP client towards Salesforce and the Schema Registry
+  libssl-dev
+  nlohmann-json3-dev
+  libspdlog-dev libfmt-dev
+  libcli11-dev
+  libcpp-httplib-dev      # HTTP servers of the test fixtures (testing/)
+  libavro-dev             # Apache Avro C: the independent Avro encoder used by tests and the demo
+  libgtest-dev libgmock-dev
+  openssl ca-certificates
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
