@@ -1,0 +1,73 @@
+// One task's Kafka consumer: a member of the connector's group `connect-<name>` that never
+// commits on its own. Rebalance events are passed to a listener on the polling thread, so the
+// task can commit what it has accounted for before partitions go (kafka-connect.md §1.2).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "kafka/handles.h"
+#include "kafka/offset_tracker.h"
+#include "kafka/record.h"
+
+namespace sfpe::kafka {
+
+class RebalanceListener {
+ public:
+  virtual ~RebalanceListener() = default;
+  virtual void on_assigned(const std::vector<TopicPartition>& partitions) = 0;
+  // Called before the partitions are taken away: the last chance to commit their offsets.
+  virtual void on_revoked(const std::vector<TopicPartition>& partitions) = 0;
+};
+
+struct ConsumerSettings {
+  // Everything handed to librdkafka, already merged in Connect's order: framework defaults,
+  // worker consumer.*, security pass-through, connector consumer.override.*.
+  std::map<std::string, std::string> properties;
+  std::vector<std::string> topics;  // or:
+  std::string topics_regex;
+};
+
+// The consumer properties Kafka Connect gives a sink task (kafka-connect.md §1.4), before the
+// worker's consumer.* and the connector's consumer.override.* are laid on top.
+std::map<std::string, std::string> connect_consumer_defaults(const std::string& connector,
+                                                             int task_id,
+                                                             const std::string& bootstrap_servers);
+
+class Consumer {
+ public:
+  static Result<std::unique_ptr<Consumer>> create(const ConsumerSettings& settings,
+                                                  RebalanceListener* listener);
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // Polls one record. nullopt on timeout. A consumer-level error that is not fatal is logged by
+  // the caller through `error` and polling goes on; a fatal one ends the task.
+  struct PollResult {
+    std::optional<Record> record;
+    std::optional<Error> error;
+  };
+  PollResult poll(std::chrono::milliseconds timeout);
+
+  // Synchronous commit of the given positions (next offset to read).
+  Status commit(const std::map<TopicPartition, int64_t>& offsets);
+
+  // Leaves the group cleanly (revocation callbacks run first).
+  void close();
+
+ private:
+  Consumer() = default;
+  static void rebalance_callback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                 rd_kafka_topic_partition_list_t* partitions, void* opaque);
+
+  KafkaHandle handle_;
+  RebalanceListener* listener_ = nullptr;
+  bool closed_ = false;
+};
+
+}  // namespace sfpe::kafka

@@ -1,0 +1,20 @@
+#include "kafka/handles.h"
+
+#include <fmt/format.h>
+
+namespace sfpe::kafka {
+
+Result<KafkaConf> make_conf(const std::map<std::string, std::string>& properties) {
+  KafkaConf conf(rd_kafka_conf_new());
+  char errstr[512];
+  for (const auto& [name, value] : properties) {
+    if (rd_kafka_conf_set(conf.get(), name.c_str(), value.c_str(), errstr, sizeof(errstr)) !=
+        RD_KAFKA_CONF_OK) {
+      return Error::fatal("KAFKA_CONFIG",
+                          fmt::format("Kafka client property {} was rejected: {}", name, errstr));
+    }
+  }
+  return conf;
+}
+
+}  // namespace sfpe::kafka

@@ -1,0 +1,50 @@
+#include "kafka/offset_tracker.h"
+
+#include <fmt/format.h>
+
+namespace sfpe::kafka {
+
+std::string to_string(const TopicPartition& tp) {
+  return fmt::format("{}-{}", tp.topic, tp.partition);
+}
+
+void OffsetTracker::track(const TopicPartition& tp, int64_t offset) {
+  auto& state = partitions_[tp];
+  state.open.insert(offset);
+  if (offset + 1 > state.next_after_highest) state.next_after_highest = offset + 1;
+}
+
+void OffsetTracker::ack(const TopicPartition& tp, int64_t offset) {
+  auto it = partitions_.find(tp);
+  if (it == partitions_.end()) return;
+  it->second.open.erase(offset);
+}
+
+std::map<TopicPartition, int64_t> OffsetTracker::committable() const {
+  std::map<TopicPartition, int64_t> result;
+  for (const auto& [tp, state] : partitions_) {
+    if (state.next_after_highest < 0) continue;
+    int64_t position = state.open.empty() ? state.next_after_highest : *state.open.begin();
+    if (position > state.committed) result.emplace(tp, position);
+  }
+  return result;
+}
+
+void OffsetTracker::mark_committed(const std::map<TopicPartition, int64_t>& offsets) {
+  for (const auto& [tp, offset] : offsets) {
+    auto it = partitions_.find(tp);
+    if (it != partitions_.end() && offset > it->second.committed) it->second.committed = offset;
+  }
+}
+
+void OffsetTracker::forget(const std::vector<TopicPartition>& partitions) {
+  for (const auto& tp : partitions) partitions_.erase(tp);
+}
+
+size_t OffsetTracker::open_count() const {
+  size_t count = 0;
+  for (const auto& [tp, state] : partitions_) count += state.open.size();
+  return count;
+}
+
+}  // namespace sfpe::kafka

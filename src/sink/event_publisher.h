@@ -1,0 +1,27 @@
+// What the task needs from the Salesforce side: publish a batch of event bodies and learn, for
+// each one in order, whether Salesforce accepted it. REST Collections implement it today.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+
+namespace sfpe::sink {
+
+struct PublishOutcome {
+  bool accepted = false;
+  std::optional<Error> error;  // set when not accepted: always permanent for this record
+};
+
+class EventPublisher {
+ public:
+  virtual ~EventPublisher() = default;
+  // One outcome per event, in order. An Error means the whole call failed: transient failures
+  // that outlived the retry window, or a fatal condition; no outcome is known then.
+  virtual Result<std::vector<PublishOutcome>> publish(const std::vector<nlohmann::json>& events) = 0;
+};
+
+}  // namespace sfpe::sink

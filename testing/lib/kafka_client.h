@@ -1,0 +1,52 @@
+// Kafka helpers for tests and the demo: a synchronous producer and readers for a group's
+// committed offsets and a topic's end offsets, on librdkafka like the product.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "kafka/handles.h"
+#include "kafka/record.h"
+
+namespace sfpe::testing {
+
+class TestProducer {
+ public:
+  static Result<std::unique_ptr<TestProducer>> create(const std::string& bootstrap_servers);
+  ~TestProducer();
+
+  // Queues one record; partition -1 lets the partitioner choose.
+  Status produce(const std::string& topic, int32_t partition, const std::optional<std::string>& key,
+                 const std::optional<std::string>& value,
+                 const std::vector<kafka::Header>& headers = {});
+  // Waits until every queued record is acknowledged (acks=all); an Error if any failed.
+  Status flush(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+ private:
+  TestProducer() = default;
+  static void delivery_callback(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque);
+  kafka::KafkaHandle handle_;
+  int failures_ = 0;
+  std::string first_failure_;
+};
+
+// Committed offsets of `group` for partitions 0..partitions-1 of `topic` (-1 = none committed).
+Result<std::vector<int64_t>> committed_offsets(const std::string& bootstrap_servers,
+                                               const std::string& group, const std::string& topic,
+                                               int partitions);
+
+// High watermark of each partition 0..partitions-1 of `topic`.
+Result<std::vector<int64_t>> end_offsets(const std::string& bootstrap_servers,
+                                         const std::string& topic, int partitions);
+
+// Reads every record of `topic` from the beginning up to its current end offsets.
+Result<std::vector<kafka::Record>> read_all(const std::string& bootstrap_servers,
+                                            const std::string& topic, int partitions);
+
+}  // namespace sfpe::testing
