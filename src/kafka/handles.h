@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
@@ -29,5 +30,9 @@ using KafkaMessage = std::unique_ptr<rd_kafka_message_t, KafkaDeleter>;
 // Builds a librdkafka configuration; the first property librdkafka rejects is an Error that
 // names it (values are not echoed: they may be secrets such as sasl.password).
 Result<KafkaConf> make_conf(const std::map<std::string, std::string>& properties);
+
+// Removes the properties librdkafka does not know (Java-client-only names such as
+// max.poll.records) and returns their names. Values are not checked here.
+std::vector<std::string> drop_unknown_properties(std::map<std::string, std::string>& properties);
 
 }  // namespace sfpe::kafka

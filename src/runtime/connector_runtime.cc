@@ -1,0 +1,198 @@
+#include "runtime/connector_runtime.h"
+
+#include <fmt/format.h>
+
+#include "common/logging.h"
+#include "convert/converter.h"
+#include "kafka/consumer.h"
+#include "map/event_mapper.h"
+#include "salesforce/rest_client.h"
+#include "salesforce/rest_publisher.h"
+
+namespace sfpe::runtime {
+namespace {
+
+salesforce::ClientSettings client_settings(const config::ConnectorConfig& c) {
+  salesforce::ClientSettings s;
+  s.login_url = c.salesforce.instance;
+  s.consumer_key = c.salesforce.consumer_key;
+  s.consumer_secret = c.salesforce.consumer_secret;
+  s.username = c.salesforce.username;
+  s.password = c.salesforce.password;
+  s.password_token = c.salesforce.password_token;
+  s.version = c.salesforce.version;
+  s.event_name = c.event_name;
+  s.connect_timeout_ms = c.salesforce.connection_timeout.count();
+  s.request_max_retries_time_ms = c.salesforce.request_max_retries_time.count();
+  s.auth_retries_time_ms = c.salesforce.auth_retries_time.count();
+  return s;
+}
+
+std::string join_names(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+}  // namespace
+
+ConnectorRuntime::ConnectorRuntime(config::WorkerConfig worker, config::ConnectorConfig connector,
+                                   StopSignal& stop)
+    : worker_(std::move(worker)), connector_(std::move(connector)), stop_(stop), clock_(&stop) {}
+
+ConnectorRuntime::~ConnectorRuntime() {
+  stop_.request_stop();
+  join();
+}
+
+Status ConnectorRuntime::prepare() {
+  auto log = make_logger(connector_.name);
+  if (connector_.salesforce.grant_type != config::GrantType::kPassword) {
+    return Error::fatal("CONFIG", fmt::format("salesforce.grant.type={} is not supported by this "
+                                              "version of sfpe-sink (only PASSWORD)",
+                                              config::to_string(connector_.salesforce.grant_type)));
+  }
+  converters_ = config::merge_converters(worker_, connector_);
+  if (converters_.value.class_name.empty()) {
+    return Error::fatal("CONFIG", "value.converter is not set, neither in the worker nor in the "
+                                  "connector configuration");
+  }
+  auto registry = convert::SchemaRegistryClient::create(converters_.value.settings);
+  if (!registry.ok()) return registry.error();
+  registry_ = std::move(registry.value());
+  // Build one converter now so that an unsupported class fails at start-up, not per record.
+  auto probe = convert::make_value_converter(converters_.value.class_name,
+                                             converters_.value.settings, registry_);
+  if (!probe.ok()) return probe.error();
+
+  tokens_ = std::make_shared<salesforce::TokenProvider>(client_settings(connector_), clock_,
+                                                        random_, &stop_, log);
+  salesforce::RestClient rest(tokens_, clock_, random_, &stop_, log);
+  auto session = tokens_->session();
+  if (!session.ok()) {
+    return Error{session.error().kind, session.error().code,
+                 "could not authenticate to Salesforce: " + session.error().message};
+  }
+  auto version = rest.resolve_version();
+  if (!version.ok()) return version.error();
+  auto described = rest.describe_event();
+  if (!described.ok()) return described.error();
+  std::vector<std::string> custom;
+  for (const auto& field : described->fields) {
+    if (field.custom) custom.push_back(field.name);
+  }
+  log->info("Salesforce API v{} at {}; event {} has fields [{}]", *version,
+            session->instance_url, described->name, join_names(custom, ", "));
+  return ok_status();
+}
+
+Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id, TaskSlot& slot) {
+  auto log = make_logger(fmt::format("{}-{}", connector_.name, task_id));
+  sink::TaskSettings settings;
+  settings.connector = connector_.name;
+  settings.task_id = task_id;
+  for (const auto& [key, value] : config::consumer_settings_for(worker_, connector_, task_id)) {
+    settings.consumer.properties[key] = value;
+  }
+  // Java-client-only settings (max.poll.records, key.deserializer, ...) mean nothing to
+  // librdkafka: say so once and leave them out instead of failing.
+  for (const auto& name : kafka::drop_unknown_properties(settings.consumer.properties)) {
+    if (task_id == 0) log->warn("consumer property {} is not a librdkafka property; ignored", name);
+  }
+  settings.consumer.topics = connector_.topics;
+  settings.consumer.topics_regex = connector_.topics_regex;
+  settings.offset_flush_interval = worker_.offset_flush_interval;
+  settings.tolerance = connector_.errors.tolerance == config::ErrorTolerance::kAll
+                           ? sink::ErrorTolerance::kAll
+                           : sink::ErrorTolerance::kNone;
+  settings.errors_log_enable = connector_.errors.log_enable;
+  settings.errors_log_include_messages = connector_.errors.log_include_messages;
+  switch (connector_.behavior_on_api_errors) {
+    case config::ApiErrorBehavior::kFail: settings.api_errors = sink::ApiErrorBehavior::kFail; break;
+    case config::ApiErrorBehavior::kLog: settings.api_errors = sink::ApiErrorBehavior::kLog; break;
+    case config::ApiErrorBehavior::kIgnore:
+      settings.api_errors = sink::ApiErrorBehavior::kIgnore;
+      break;
+  }
+  settings.conversion_retry_timeout_ms = connector_.errors.retry_timeout.count();
+  settings.conversion_retry_max_delay_ms = connector_.errors.retry_delay_max.count();
+
+  auto converter = convert::make_value_converter(converters_.value.class_name,
+                                                 converters_.value.settings, registry_);
+  if (!converter.ok()) return converter.error();
+  std::shared_ptr<convert::Converter> shared_converter = std::move(converter.value());
+  sink::RecordPreparer preparer =
+      [shared_converter](const kafka::Record& record) -> Result<nlohmann::json> {
+    auto decoded = shared_converter->to_connect(record);
+    if (!decoded.ok()) return decoded.error();
+    auto event = map::map_to_event(*decoded, record);
+    if (!event.ok()) return event.error();
+    return nlohmann::json(*event);
+  };
+  auto rest = std::make_unique<salesforce::RestClient>(tokens_, slot.clock, slot.random, &stop_, log);
+  auto publisher = std::make_unique<salesforce::RestPublisher>(std::move(rest));
+  return std::make_unique<sink::SinkTask>(std::move(settings), std::move(preparer),
+                                          std::move(publisher), log, stop_, slot.clock,
+                                          slot.random);
+}
+
+void ConnectorRuntime::start() {
+  for (int id = 0; id < connector_.tasks_max; ++id) {
+    auto slot = std::make_unique<TaskSlot>(stop_);
+    auto task = make_task(id, *slot);
+    if (!task.ok()) {
+      slot->failure = task.error();
+      make_logger(connector_.name)->error("task {} could not start: {}", id, task.error().message);
+      stop_.request_stop();
+      std::lock_guard<std::mutex> lock(mutex_);
+      slots_.push_back(std::move(slot));
+      return;
+    }
+    slot->task = std::move(task.value());
+    TaskSlot* raw = slot.get();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      slots_.push_back(std::move(slot));
+    }
+    raw->thread = std::thread([this, raw, id] {
+      Status status = raw->task->run();
+      if (!status.ok()) {
+        make_logger(fmt::format("{}-{}", connector_.name, id))
+            ->error("task failed: {}", status.error().message);
+        std::lock_guard<std::mutex> lock(mutex_);
+        raw->failure = status.error();
+        stop_.request_stop();  // one failed task stops the worker (see docs/architecture.md)
+      }
+    });
+  }
+}
+
+void ConnectorRuntime::join() {
+  for (auto& slot : slots_) {
+    if (slot->thread.joinable()) slot->thread.join();
+  }
+}
+
+ConnectorTotals ConnectorRuntime::totals() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ConnectorTotals totals;
+  for (const auto& slot : slots_) {
+    if (!slot->task) continue;
+    const auto& c = slot->task->counters();
+    totals.consumed += c.consumed.load();
+    totals.published += c.published.load();
+    totals.failed += c.failed.load();
+    totals.skipped += c.skipped.load();
+  }
+  return totals;
+}
+
+std::optional<Error> ConnectorRuntime::failure() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& slot : slots_) {
+    if (slot->failure) return slot->failure;
+  }
+  return std::nullopt;
+}
+
+}  // namespace sfpe::runtime

@@ -1,0 +1,73 @@
+// One running connector: the pieces its tasks share (token, schema registry client), the
+// start-up checks (login, API version, the event's describe), and its task threads.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "common/stop_signal.h"
+#include "config/connector_config.h"
+#include "config/worker_config.h"
+#include "convert/schema_registry_client.h"
+#include "salesforce/auth.h"
+#include "sink/task.h"
+
+namespace sfpe::runtime {
+
+struct ConnectorTotals {
+  uint64_t consumed = 0;
+  uint64_t published = 0;
+  uint64_t failed = 0;
+  uint64_t skipped = 0;
+};
+
+class ConnectorRuntime {
+ public:
+  ConnectorRuntime(config::WorkerConfig worker, config::ConnectorConfig connector,
+                   StopSignal& stop);
+  ~ConnectorRuntime();
+
+  // Builds the shared pieces and checks Salesforce (login, version, describe). A failure here
+  // means the connector cannot run; its message names the cause.
+  Status prepare();
+  // Starts tasks.max task threads. When one fails it requests the process-wide stop.
+  void start();
+  // Waits for every task thread to return.
+  void join();
+
+  const std::string& name() const { return connector_.name; }
+  ConnectorTotals totals() const;
+  // The first task failure, if any.
+  std::optional<Error> failure() const;
+
+ private:
+  struct TaskSlot {
+    explicit TaskSlot(StopSignal& stop) : clock(&stop) {}
+    SystemClock clock;  // each task thread has its own clock and random source
+    SystemRandom random;
+    std::unique_ptr<sink::SinkTask> task;
+    std::thread thread;
+    std::optional<Error> failure;
+  };
+
+  Result<std::unique_ptr<sink::SinkTask>> make_task(int task_id, TaskSlot& slot);
+
+  config::WorkerConfig worker_;
+  config::ConnectorConfig connector_;
+  StopSignal& stop_;
+  SystemClock clock_;
+  SystemRandom random_;  // main thread only (start-up checks)
+  std::shared_ptr<salesforce::TokenProvider> tokens_;
+  std::shared_ptr<convert::SchemaRegistryClient> registry_;
+  config::EffectiveConverters converters_;
+  std::vector<std::unique_ptr<TaskSlot>> slots_;
+  mutable std::mutex mutex_;
+};
+
+}  // namespace sfpe::runtime

@@ -1,0 +1,259 @@
+#include "demo/demo.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/http_client.h"
+#include "common/logging.h"
+#include "config/connector_file.h"
+#include "config/properties.h"
+#include "config/worker_config.h"
+#include "lib/avro_writer.h"
+#include "lib/fixtures.h"
+#include "lib/kafka_client.h"
+#include "runtime/connector_runtime.h"
+#include "runtime/signals.h"
+#include "salesforce_emulator/emulator.h"
+
+namespace sfpe::demo {
+namespace {
+
+constexpr const char* kTopic = "salesforce.confluentevent__e";
+constexpr int kPartitions = 3;
+constexpr const char* kConnector = "sfpe-demo";
+
+// The value schema the Platform Events source connector registers (confluent-connector.md §5.2),
+// for the seed's ConfluentEvent__e, with a Date and a Date/Time custom field added.
+constexpr const char* kValueSchema = R"({"type":"record","name":"ConfluentEvent__e","namespace":"io.confluent.salesforce",
+ "fields":[
+  {"name":"ReplayId","type":["null","string"],"default":null},
+  {"name":"CreatedDate","type":["null",{"type":"long","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Timestamp","logicalType":"timestamp-millis"}],"default":null},
+  {"name":"CreatedById","type":["null","string"],"default":null},
+  {"name":"EventUuid","type":["null","string"],"default":null},
+  {"name":"TextField__c","type":["null","string"],"default":null},
+  {"name":"NumberField__c","type":["null","double"],"default":null},
+  {"name":"BooleanField__c","type":["null","boolean"],"default":null},
+  {"name":"DateField__c","type":["null",{"type":"int","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Date","logicalType":"date"}],"default":null},
+  {"name":"DateTimeField__c","type":["null",{"type":"long","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Timestamp","logicalType":"timestamp-millis"}],"default":null},
+  {"name":"_ObjectType","type":["null","string"],"default":null},
+  {"name":"_EventType","type":["null","string"],"default":null}]})";
+
+std::string bin_dir() {
+  return std::filesystem::canonical("/proc/self/exe").parent_path().string();
+}
+
+nlohmann::json sample_record(int i) {
+  const int64_t base_ms = 1553542991336;  // the seed's CreatedDate
+  return {
+      {"ReplayId", std::to_string(44479 + i)},
+      {"CreatedDate", base_ms + i * 1000},
+      {"CreatedById", "0051U000004EE5wQAG"},
+      {"EventUuid", fmt::format("b1c29a9d-0000-4000-8000-{:012d}", i)},
+      {"TextField__c", fmt::format("This is a Text field #{}", i)},
+      {"NumberField__c", 33.0 + i},
+      {"BooleanField__c", i % 2 == 0},
+      {"DateField__c", 17980 + (i % 365)},  // days since 1970-01-01: 2019-03-25 onwards
+      {"DateTimeField__c", base_ms + i * 60000},
+      {"_ObjectType", "ConfluentEvent__e"},
+      {"_EventType", "VrdbV-4eqHB3hllFiCjIrw"},
+  };
+}
+
+Result<int32_t> register_schema(const std::string& registry_url) {
+  HttpClient http;
+  HttpRequest request;
+  request.method = "POST";
+  request.url = fmt::format("{}/subjects/{}-value/versions", registry_url, kTopic);
+  request.headers = {{"Content-Type", "application/vnd.schemaregistry.v1+json"}};
+  request.body = nlohmann::json{{"schema", kValueSchema}}.dump();
+  auto response = http.send(request);
+  if (!response.ok()) return response.error();
+  if (response->status != 200) {
+    return Error::fatal("DEMO", fmt::format("schema registration failed: HTTP {} {}",
+                                            response->status, response->body));
+  }
+  return nlohmann::json::parse(response->body).at("id").get<int32_t>();
+}
+
+Status produce_samples(const std::string& bootstrap, int32_t schema_id, int records) {
+  auto producer = testing::TestProducer::create(bootstrap);
+  if (!producer.ok()) return producer.error();
+  for (int i = 0; i < records; ++i) {
+    auto datum = testing::encode_avro_json_datum(kValueSchema, sample_record(i));
+    if (!datum.ok()) return datum.error();
+    Status sent = (*producer)->produce(kTopic, i % kPartitions, std::nullopt,
+                                       testing::confluent_frame(schema_id, *datum));
+    if (!sent.ok()) return sent;
+  }
+  return (*producer)->flush();
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+}  // namespace
+
+int run_demo(const DemoOptions& options) {
+  StopSignal stop;
+  runtime::SignalWatcher signals(stop);
+  (void)set_log_level("warn");  // the demo's own output tells the story; problems still show
+  auto started = std::chrono::steady_clock::now();
+  const std::string bin = bin_dir();
+
+  std::cout << "sfpe-sink demo: starting a local Kafka cluster, Schema Registry and Salesforce "
+               "emulator\n";
+  auto kafka = testing::KafkaClusterFixture::start(bin, {fmt::format("{}:{}", kTopic, kPartitions)});
+  if (!kafka.ok()) {
+    std::cerr << "demo: Kafka cluster: " << kafka.error().message << "\n";
+    return 1;
+  }
+  auto registry = testing::SchemaRegistryFixture::start(bin);
+  if (!registry.ok()) {
+    std::cerr << "demo: Schema Registry: " << registry.error().message << "\n";
+    return 1;
+  }
+  auto salesforce = testing::SalesforceEmulatorFixture::start(bin);
+  if (!salesforce.ok()) {
+    std::cerr << "demo: Salesforce emulator: " << salesforce.error().message << "\n";
+    return 1;
+  }
+  if (options.latency_ms > 0) {
+    (void)salesforce->set_faults({{"latency_ms", options.latency_ms}});
+  }
+  std::cout << "  Kafka            " << kafka->bootstrap_servers << "\n"
+            << "  Schema Registry  " << registry->url << "\n"
+            << "  Salesforce       " << salesforce->url << "\n";
+
+  auto schema_id = register_schema(registry->url);
+  if (!schema_id.ok()) {
+    std::cerr << "demo: " << schema_id.error().message << "\n";
+    return 1;
+  }
+  std::cout << fmt::format("Producing {} Avro records (schema id {}) to {} ({} partitions)\n",
+                           options.records, *schema_id, kTopic, kPartitions);
+  Status produced = produce_samples(kafka->bootstrap_servers, *schema_id, options.records);
+  if (!produced.ok()) {
+    std::cerr << "demo: producing samples: " << produced.error().message << "\n";
+    return 1;
+  }
+
+  // The configuration a Kafka Connect user would write, in the same two files.
+  auto dir = std::filesystem::temp_directory_path() / fmt::format("sfpe-demo-{}", getpid());
+  std::filesystem::create_directories(dir);
+  write_file(dir / "worker.properties",
+             fmt::format("bootstrap.servers={}\n"
+                         "value.converter=io.confluent.connect.avro.AvroConverter\n"
+                         "value.converter.schema.registry.url={}\n"
+                         "offset.flush.interval.ms=1000\n"
+                         "consumer.session.timeout.ms=6000\n",
+                         kafka->bootstrap_servers, registry->url));
+  const testing::EmulatorConfig creds;  // the emulator program runs with these defaults
+  write_file(dir / "connector.properties",
+             fmt::format("name={}\n"
+                         "connector.class=io.confluent.salesforce.SalesforcePlatformEventSinkConnector\n"
+                         "tasks.max={}\n"
+                         "topics={}\n"
+                         "salesforce.instance={}\n"
+                         "salesforce.consumer.key={}\n"
+                         "salesforce.consumer.secret={}\n"
+                         "salesforce.username={}\n"
+                         "salesforce.password={}\n"
+                         "salesforce.password.token={}\n"
+                         "salesforce.platform.event.name=ConfluentEvent__e\n"
+                         "confluent.topic.bootstrap.servers={}\n"
+                         "confluent.topic.replication.factor=1\n",
+                         kConnector, options.tasks, kTopic, salesforce->url, creds.consumer_key,
+                         creds.consumer_secret, creds.username, creds.password,
+                         creds.security_token, kafka->bootstrap_servers));
+  std::cout << "Sink configuration written to " << dir.string() << "/{worker,connector}.properties\n";
+
+  auto worker_properties = config::load_properties_file((dir / "worker.properties").string());
+  auto connector_file = config::load_connector_file((dir / "connector.properties").string());
+  if (!worker_properties.ok() || !connector_file.ok()) {
+    std::cerr << "demo: could not read the generated configuration\n";
+    return 1;
+  }
+  auto worker = config::WorkerConfig::from(*worker_properties);
+  auto connector = config::ConnectorConfig::from(connector_file->config);
+  if (!worker.ok() || !connector.ok()) {
+    std::cerr << "demo: " << (worker.ok() ? connector.error().message : worker.error().message)
+              << "\n";
+    return 1;
+  }
+
+  runtime::ConnectorRuntime sink(*worker, std::move(connector.value()), stop);
+  Status prepared = sink.prepare();
+  if (!prepared.ok()) {
+    std::cerr << "demo: the sink cannot start: " << prepared.error().message << "\n";
+    return 1;
+  }
+  auto sink_started = std::chrono::steady_clock::now();
+  sink.start();
+  std::cout << "Sink running (" << options.tasks << " task(s)); waiting for the consumer group\n";
+
+  uint64_t last_shown = ~0ull;
+  for (;;) {
+    auto totals = sink.totals();
+    uint64_t settled = totals.published + totals.failed + totals.skipped;
+    if (settled != last_shown) {
+      std::cout << fmt::format("  progress: {:>6} / {} records settled ({} published, {} failed, "
+                               "{} skipped)\n",
+                               settled, options.records, totals.published, totals.failed,
+                               totals.skipped)
+                << std::flush;
+      last_shown = settled;
+    }
+    if (settled >= static_cast<uint64_t>(options.records) || stop.stop_requested()) break;
+    stop.wait_for(std::chrono::milliseconds(500));
+  }
+  auto sink_elapsed = std::chrono::steady_clock::now() - sink_started;
+  stop.request_stop();
+  sink.join();
+
+  auto events = salesforce->events();
+  auto stats = salesforce->stats();
+  std::cout << "\nEvents Salesforce received (first 5 of " << (events.ok() ? events->size() : 0)
+            << "):\n";
+  if (events.ok()) {
+    for (size_t i = 0; i < events->size() && i < 5; ++i) {
+      std::cout << "  " << (*events)[i].dump() << "\n";
+    }
+  }
+  auto totals = sink.totals();
+  double seconds = std::chrono::duration<double>(sink_elapsed).count();
+  double total_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "\nSummary\n"
+            << fmt::format("  published        {}\n", totals.published)
+            << fmt::format("  failed           {}\n", totals.failed)
+            << fmt::format("  skipped          {}\n", totals.skipped)
+            << fmt::format("  sink elapsed     {:.2f} s (from start to the last record, "
+                           "including the consumer group's first rebalance)\n",
+                           seconds)
+            << fmt::format("  throughput       {:.0f} events/s\n",
+                           seconds > 0 ? totals.published / seconds : 0.0);
+  if (stats.ok()) {
+    std::cout << fmt::format("  Salesforce calls {} collections requests, {} logins\n",
+                             (*stats)["requests"].value("collections", 0),
+                             (*stats).value("tokens_issued", 0));
+  }
+  std::cout << fmt::format("  demo elapsed     {:.2f} s\n", total_seconds);
+  std::filesystem::remove_all(dir);
+  if (auto failure = sink.failure()) {
+    std::cout << "The sink failed: " << failure->message << "\n";
+    return 1;
+  }
+  return totals.published == static_cast<uint64_t>(options.records) ? 0 : 1;
+}
+
+}  // namespace sfpe::demo
