@@ -226,7 +226,7 @@ int run_demo(const DemoOptions& options) {
             << "):\n";
   if (events.ok()) {
     for (size_t i = 0; i < events->size() && i < 5; ++i) {
-      std::cout << "  " << (*events)[i].dump() << "\n";
+      std::cout << "  " << (*events)[i]["fields"].dump() << "\n";
     }
   }
   auto totals = sink.totals();

@@ -183,3 +183,43 @@ Result<std::vector<kafka::Record>> read_all(const std::string& bootstrap_servers
 }
 
 }  // namespace sfpe::testing
+
+namespace sfpe::testing {
+
+Status create_topic(const std::string& bootstrap_servers, const std::string& topic,
+                    int partitions, int replication_factor) {
+  auto conf = kafka::make_conf({{"bootstrap.servers", bootstrap_servers}});
+  if (!conf.ok()) return conf.error();
+  char errstr[512];
+  rd_kafka_t* raw = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), errstr, sizeof(errstr));
+  if (raw == nullptr) return Error::fatal("ADMIN", errstr);
+  conf->release();
+  kafka::KafkaHandle rk(raw);
+  rd_kafka_NewTopic_t* new_topic =
+      rd_kafka_NewTopic_new(topic.c_str(), partitions, replication_factor, errstr, sizeof(errstr));
+  if (new_topic == nullptr) return Error::fatal("ADMIN", errstr);
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk.get());
+  rd_kafka_CreateTopics(rk.get(), &new_topic, 1, nullptr, queue);
+  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 30000);
+  Status status = ok_status();
+  if (event == nullptr) {
+    status = Error::transient("ADMIN", "CreateTopics timed out");
+  } else {
+    const rd_kafka_CreateTopics_result_t* result = rd_kafka_event_CreateTopics_result(event);
+    size_t count = 0;
+    const rd_kafka_topic_result_t** topics =
+        result ? rd_kafka_CreateTopics_result_topics(result, &count) : nullptr;
+    if (rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      status = Error::transient("ADMIN", rd_kafka_event_error_string(event));
+    } else if (count == 1 && rd_kafka_topic_result_error(topics[0]) != RD_KAFKA_RESP_ERR_NO_ERROR &&
+               rd_kafka_topic_result_error(topics[0]) != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+      status = Error::transient("ADMIN", rd_kafka_topic_result_error_string(topics[0]));
+    }
+    rd_kafka_event_destroy(event);
+  }
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_NewTopic_destroy(new_topic);
+  return status;
+}
+
+}  // namespace sfpe::testing

@@ -50,3 +50,12 @@ Result<std::vector<kafka::Record>> read_all(const std::string& bootstrap_servers
                                             const std::string& topic, int partitions);
 
 }  // namespace sfpe::testing
+
+namespace sfpe::testing {
+
+// Creates `topic` through the Admin API (for a real cluster; librdkafka's mock cluster rejects
+// CreateTopics, so fixtures pre-create topics there). An existing topic is not an error.
+Status create_topic(const std::string& bootstrap_servers, const std::string& topic,
+                    int partitions, int replication_factor = 1);
+
+}  // namespace sfpe::testing

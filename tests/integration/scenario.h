@@ -1,0 +1,84 @@
+// A test scenario around the real sfpe-sink binary: the fixture programs (Kafka cluster, Schema
+// Registry, Salesforce emulator), a topic of its own, configuration files, and the sink process.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lib/fixtures.h"
+#include "lib/process.h"
+
+#include <gtest/gtest.h>
+
+namespace sfpe::itest {
+
+// The value schema of the Platform Events source connector (confluent-connector.md §5.2) for
+// the emulator's default event ConfluentEvent__e.
+extern const char* const kEventSchema;
+
+class Scenario {
+ public:
+  // Starts the fixtures; the topic and the connector name are unique to this scenario.
+  explicit Scenario(int partitions = 3, const std::string& emulator_config_json = "");
+  ~Scenario();
+
+  const std::string& topic() const { return topic_; }
+  const std::string& connector() const { return connector_; }
+  int partitions() const { return partitions_; }
+  const std::string& bootstrap() const { return kafka_.bootstrap_servers; }
+  const std::string& registry_url() const { return registry_.url; }
+  const std::string& salesforce_url() const { return salesforce_.url; }
+  testing::SalesforceEmulatorFixture& salesforce() { return salesforce_; }
+
+  // Registers `schema` for <topic>-value and returns its id.
+  int32_t register_schema(const std::string& schema = kEventSchema);
+  // Produces Avro records (JSON data as testing::encode_avro_json_datum takes them) to the
+  // given partitions; waits for every acknowledgement.
+  void produce(const std::vector<std::pair<int, nlohmann::json>>& records, int32_t schema_id);
+  void produce_raw(int partition, const std::optional<std::string>& value);
+
+  // Writes the worker and connector files; `connector_overrides` replace or add properties
+  // (an empty value removes one).
+  std::string write_worker(const std::map<std::string, std::string>& overrides = {});
+  std::string write_connector(const std::map<std::string, std::string>& overrides = {});
+  std::map<std::string, std::string> connector_properties() const;
+
+  // Starts `sfpe-sink standalone <worker> <connector>`; output teed to a log file.
+  std::unique_ptr<testing::ChildProcess> start_sink(const std::string& worker,
+                                                    const std::string& connector);
+  // Runs `sfpe-sink <args...>` to completion and returns it (exited).
+  std::unique_ptr<testing::ChildProcess> run_sink_command(const std::vector<std::string>& args);
+
+  // Awaits at least `count` accepted events at the emulator.
+  bool wait_for_events(size_t count, std::chrono::milliseconds timeout);
+  // Every accepted event's fields, in acceptance order.
+  std::vector<nlohmann::json> event_fields();
+  nlohmann::json stats();
+
+  std::vector<int64_t> committed_offsets();
+  std::vector<int64_t> end_offsets();
+  // Awaits committed offsets equal to the end offsets.
+  bool wait_for_commits_to_reach_end(std::chrono::milliseconds timeout);
+
+  std::filesystem::path dir() const { return dir_; }
+
+ private:
+  int partitions_;
+  std::string topic_;
+  std::string connector_;
+  std::filesystem::path dir_;
+  testing::KafkaClusterFixture kafka_;
+  testing::SchemaRegistryFixture registry_;
+  testing::SalesforceEmulatorFixture salesforce_;
+  int sink_runs_ = 0;
+};
+
+std::string bin_dir();
+
+}  // namespace sfpe::itest

@@ -1,0 +1,415 @@
+// End-to-end scenarios: the real sfpe-sink binary, the fixture programs, real TCP and HTTP.
+#include <signal.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "scenario.h"
+
+namespace sfpe::itest {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A record as the Platform Events source connector writes it, with every custom field set.
+nlohmann::json source_record(int partition, int i) {
+  return {
+      {"ReplayId", std::to_string(1000 + i)},
+      {"CreatedDate", 1553542991336 + i},
+      {"CreatedById", "0051U000004EE5wQAG"},
+      {"EventUuid", fmt::format("uuid-{}-{}", partition, i)},
+      {"TextField__c", fmt::format("p{}-r{}", partition, i)},
+      {"NumberField__c", i * 1.5},
+      {"BooleanField__c", i % 2 == 0},
+      {"DateField__c", nullptr},
+      {"DateTimeField__c", nullptr},
+      {"_ObjectType", "ConfluentEvent__e"},
+      {"_EventType", "VrdbV-4eqHB3hllFiCjIrw"},
+  };
+}
+
+// What Salesforce must receive for source_record(partition, i): only the __c fields.
+nlohmann::json expected_event(int partition, int i) {
+  return {
+      {"TextField__c", fmt::format("p{}-r{}", partition, i)},
+      {"NumberField__c", i * 1.5},
+      {"BooleanField__c", i % 2 == 0},
+      {"DateField__c", nullptr},
+      {"DateTimeField__c", nullptr},
+  };
+}
+
+std::vector<std::pair<int, nlohmann::json>> records_for(int partitions, int per_partition) {
+  std::vector<std::pair<int, nlohmann::json>> records;
+  for (int i = 0; i < per_partition; ++i) {
+    for (int p = 0; p < partitions; ++p) records.emplace_back(p, source_record(p, i));
+  }
+  return records;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Events of one partition, in the order Salesforce accepted them.
+std::vector<nlohmann::json> of_partition(const std::vector<nlohmann::json>& events, int p) {
+  std::vector<nlohmann::json> result;
+  std::string prefix = fmt::format("p{}-", p);
+  for (const auto& e : events) {
+    if (e.at("TextField__c").get<std::string>().starts_with(prefix)) result.push_back(e);
+  }
+  return result;
+}
+
+TEST(StandaloneTest, PublishesExactEventsInPartitionOrderAndCommitsEveryOffset) {
+  Scenario s(3);
+  int32_t schema_id = s.register_schema();
+  const int per_partition = 150;
+  s.produce(records_for(3, per_partition), schema_id);
+
+  auto sink = s.start_sink(s.write_worker(), s.write_connector());
+  ASSERT_TRUE(s.wait_for_events(3 * per_partition, 60s)) << sink->stderr_text();
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(30s));
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
+
+  auto events = s.event_fields();
+  ASSERT_EQ(events.size(), 3u * per_partition) << "each record exactly once";
+  for (int p = 0; p < 3; ++p) {
+    auto got = of_partition(events, p);
+    ASSERT_EQ(got.size(), static_cast<size_t>(per_partition));
+    for (int i = 0; i < per_partition; ++i) {
+      EXPECT_EQ(got[i], expected_event(p, i)) << "partition " << p << " record " << i;
+    }
+  }
+  EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{per_partition, per_partition, per_partition}));
+  // Batches: 450 events must not cost 450 requests (the original connector's way).
+  int collections = s.stats()["requests"].value("collections", 0);
+  EXPECT_GE(collections, 3);
+  EXPECT_LE(collections, 60) << "events are sent in batches of up to 200";
+  EXPECT_EQ(s.stats()["requests"].value("sobject", 0), 0);
+  // A clean stop says what happened.
+  EXPECT_NE(sink->stderr_text().find("summary: consumed 450, published 450, failed 0, skipped 0"),
+            std::string::npos)
+      << sink->stderr_text();
+}
+
+TEST(StandaloneTest, ExactFieldFormatsForDatesTimestampsAndDroppedFields) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  nlohmann::json record = source_record(0, 0);
+  record["TextField__c"] = "This is a Text field";
+  record["NumberField__c"] = 33.0;
+  record["BooleanField__c"] = true;
+  record["DateField__c"] = 17980;                  // 2019-03-25
+  record["DateTimeField__c"] = 1553542991336;      // 2019-03-25T19:43:11.336Z
+  nlohmann::json before_epoch = record;
+  before_epoch["TextField__c"] = "before 1970";
+  before_epoch["DateField__c"] = -1;               // 1969-12-31
+  before_epoch["DateTimeField__c"] = -1;           // 1969-12-31T23:59:59.999Z
+  s.produce({{0, record}, {0, before_epoch}}, schema_id);
+
+  auto sink = s.start_sink(s.write_worker(), s.write_connector());
+  ASSERT_TRUE(s.wait_for_events(2, 60s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0);
+
+  auto events = s.event_fields();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0], nlohmann::json::parse(R"({"TextField__c":"This is a Text field",
+      "NumberField__c":33.0,"BooleanField__c":true,"DateField__c":"2019-03-25",
+      "DateTimeField__c":"2019-03-25T19:43:11.336Z"})"));
+  EXPECT_EQ(events[1]["DateField__c"], "1969-12-31");
+  EXPECT_EQ(events[1]["DateTimeField__c"], "1969-12-31T23:59:59.999Z");
+}
+
+TEST(StandaloneTest, KillNineMidStreamThenRestartLosesNothing) {
+  Scenario s(3);
+  int32_t schema_id = s.register_schema();
+  const int per_partition = 400;
+  s.produce(records_for(3, per_partition), schema_id);
+  // Slow Salesforce down so that the kill lands mid-stream.
+  ASSERT_TRUE(s.salesforce().set_faults({{"latency_ms", 150}}).ok());
+
+  auto worker = s.write_worker();
+  auto connector = s.write_connector();
+  auto first = s.start_sink(worker, connector);
+  ASSERT_TRUE(s.wait_for_events(300, 60s)) << first->stderr_text();
+  first->send_signal(SIGKILL);
+  ASSERT_EQ(first->wait(10s), 128 + SIGKILL);
+  size_t before_restart = s.event_fields().size();
+  ASSERT_LT(before_restart, 3u * per_partition) << "the kill must land mid-stream";
+
+  // Whatever was committed had been accepted by Salesforce.
+  auto committed = s.committed_offsets();
+  auto events = s.event_fields();
+  for (int p = 0; p < 3; ++p) {
+    int64_t accepted = static_cast<int64_t>(of_partition(events, p).size());
+    EXPECT_LE(std::max<int64_t>(committed[p], 0), accepted) << "partition " << p;
+  }
+
+  ASSERT_TRUE(s.salesforce().set_faults(nlohmann::json::object()).ok());
+  auto second = s.start_sink(worker, connector);
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(90s)) << second->stderr_text();
+  second->send_signal(SIGTERM);
+  ASSERT_EQ(second->wait(30s), 0) << second->stderr_text();
+
+  events = s.event_fields();
+  std::set<std::string> seen;
+  for (const auto& e : events) seen.insert(e.at("TextField__c").get<std::string>());
+  for (int p = 0; p < 3; ++p) {
+    for (int i = 0; i < per_partition; ++i) {
+      EXPECT_TRUE(seen.count(fmt::format("p{}-r{}", p, i))) << "lost p" << p << " r" << i;
+    }
+  }
+  // Duplicates are bounded by what was in flight: at most one batch per partition, and what
+  // was accepted but not yet committed within one flush interval.
+  size_t duplicates = events.size() - seen.size();
+  EXPECT_LE(duplicates, 3u * 200u) << "duplicates: " << duplicates;
+  EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{per_partition, per_partition, per_partition}));
+}
+
+TEST(StandaloneTest, RejectedRecordFailsTheTaskAndItsOffsetIsNeverCommitted) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  std::vector<std::pair<int, nlohmann::json>> records;
+  for (int i = 0; i < 5; ++i) records.emplace_back(0, source_record(0, i));
+  records[3].second["TextField__c"] = std::string(256, 'x');  // TextField__c is Text(255)
+  s.produce(records, schema_id);
+
+  auto sink = s.start_sink(s.write_worker(), s.write_connector());
+  auto code = sink->wait(60s);
+  ASSERT_TRUE(code.has_value()) << "a task failure stops the worker";
+  EXPECT_EQ(*code, 1);
+  std::string log = sink->stderr_text();
+  EXPECT_NE(log.find(fmt::format("topic {} partition 0 offset 3", s.topic())), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("STRING_TOO_LONG"), std::string::npos) << log;
+  // Offsets 0..2 were accepted and committed; 3 failed, so the position stops there.
+  EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{3}));
+  auto events = s.event_fields();
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(events[0], expected_event(0, 0));
+  for (const auto& e : events) EXPECT_NE(e["TextField__c"], std::string(256, 'x'));
+}
+
+TEST(StandaloneTest, BehaviorOnApiErrorsLogSkipsTheRejectedRecord) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  std::vector<std::pair<int, nlohmann::json>> records;
+  for (int i = 0; i < 5; ++i) records.emplace_back(0, source_record(0, i));
+  records[1].second["TextField__c"] = std::string(300, 'y');
+  s.produce(records, schema_id);
+
+  auto sink = s.start_sink(s.write_worker(), s.write_connector({{"behavior.on.api.errors", "log"}}));
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(60s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0);
+  auto events = s.event_fields();
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0], expected_event(0, 0));
+  EXPECT_EQ(events[1], expected_event(0, 2));
+  EXPECT_NE(sink->stderr_text().find("skipped (behavior.on.api.errors=log)"), std::string::npos);
+  EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{5}));
+}
+
+TEST(StandaloneTest, ExpiringTokensAndServerErrorsLoseNothing) {
+  Scenario s(2);
+  int32_t schema_id = s.register_schema();
+  s.produce(records_for(2, 300), schema_id);
+  ASSERT_TRUE(s.salesforce().set_faults({{"expire_token_every", 2}, {"fail_next", 2}}).ok());
+
+  auto sink = s.start_sink(s.write_worker(), s.write_connector());
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(90s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
+  auto events = s.event_fields();
+  std::set<std::string> seen;
+  for (const auto& e : events) seen.insert(e.at("TextField__c").get<std::string>());
+  EXPECT_EQ(seen.size(), 600u);
+  EXPECT_EQ(events.size(), 600u) << "a refused request is resent, never duplicated";
+  EXPECT_GE(s.stats().value("tokens_issued", 0), 2);
+}
+
+TEST(StandaloneTest, UndecodableRecordUnderToleranceAllIsSkippedAndCommitted) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  s.produce({{0, source_record(0, 0)}}, schema_id);
+  s.produce_raw(0, std::string(R"({"TextField__c":"schemaless"})"));  // no magic byte
+  s.produce({{0, source_record(0, 2)}}, schema_id);
+
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"errors.tolerance", "all"},
+                                              {"errors.log.enable", "true"},
+                                              {"errors.log.include.messages", "true"}}));
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(60s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0);
+  auto events = s.event_fields();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1], expected_event(0, 2));
+  std::string log = sink->stderr_text();
+  EXPECT_NE(log.find(fmt::format("Executing stage 'VALUE_CONVERTER'")), std::string::npos) << log;
+  EXPECT_NE(log.find(fmt::format("topic='{}', partition=0, offset=1", s.topic())),
+            std::string::npos)
+      << log;
+}
+
+TEST(StandaloneTest, UndecodableRecordUnderToleranceNoneFailsNamingTheRecord) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  s.produce({{0, source_record(0, 0)}}, schema_id);
+  s.produce_raw(0, std::string(R"({"TextField__c":"schemaless"})"));
+
+  auto sink = s.start_sink(s.write_worker(), s.write_connector());
+  auto code = sink->wait(60s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  std::string log = sink->stderr_text();
+  EXPECT_NE(log.find(fmt::format("topic {} partition 0 offset 1", s.topic())), std::string::npos)
+      << log;
+  EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{1}));
+}
+
+TEST(StandaloneTest, MissingEventStopsAtStartUpNamingIt) {
+  Scenario s(1);
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"salesforce.platform.event.name", "Missing__e"}}));
+  auto code = sink->wait(30s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_NE(*code, 0);
+  EXPECT_NE(sink->stderr_text().find("Missing__e"), std::string::npos) << sink->stderr_text();
+}
+
+TEST(StandaloneTest, WrongPasswordStopsAtStartUpWithSalesforcesTextAndNoSecret) {
+  Scenario s(1);
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"salesforce.password", "Wr0ngPassw0rd!"}}));
+  auto code = sink->wait(30s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_NE(*code, 0);
+  std::string log = sink->stderr_text() + sink->stdout_text();
+  EXPECT_NE(log.find("invalid_grant"), std::string::npos) << log;
+  EXPECT_NE(log.find("authentication failure"), std::string::npos) << log;
+  EXPECT_EQ(log.find("Wr0ngPassw0rd!"), std::string::npos) << "the password leaked";
+}
+
+TEST(StandaloneTest, SecretsNeverAppearInLogsEvenAtDebug) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  s.produce({{0, source_record(0, 0)}}, schema_id);
+  auto sink = s.start_sink(s.write_worker({{"log.level", "DEBUG"}}), s.write_connector());
+  ASSERT_TRUE(s.wait_for_events(1, 60s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0);
+  std::string log = sink->stderr_text() + sink->stdout_text();
+  EXPECT_NE(log.find("DEBUG"), std::string::npos) << "DEBUG lines are expected";
+  EXPECT_NE(log.find("composite/sobjects"), std::string::npos) << "DEBUG shows each request";
+  const testing::EmulatorConfig creds;
+  for (const auto& secret : {creds.consumer_secret, creds.password, creds.security_token}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret << " leaked:\n" << log;
+  }
+  EXPECT_EQ(log.find("Bearer "), std::string::npos) << "a token leaked";
+  EXPECT_NE(log.find("[hidden]"), std::string::npos) << "secrets are shown masked";
+  // Every log line names the worker, the connector or the connector's task.
+  std::istringstream lines(sink->stderr_text());
+  std::string line;
+  while (std::getline(lines, line)) {
+    bool tagged = line.find("[worker]") != std::string::npos ||
+                  line.find("[" + s.connector()) != std::string::npos;
+    // Multi-line configuration dumps continue without a prefix.
+    bool continuation = line.find(" = ") != std::string::npos && line.find(']') == std::string::npos;
+    EXPECT_TRUE(tagged || continuation) << line;
+  }
+}
+
+TEST(CommandLineTest, ValidateListsEveryProblemAtOnceWithoutSecrets) {
+  Scenario s(1);
+  auto path = s.write_connector({{"salesforce.platform.event.name", "Orders"},
+                                 {"tasks.max", "zero"},
+                                 {"salesforce.password", "S3cretValue"},
+                                 {"confluent.license", ""},
+                                 {"some.unknown.key", "x"}});
+  auto run = s.run_sink_command({"validate", path});
+  EXPECT_EQ(run->wait(0ms), 1);
+  std::string out = run->stdout_text() + run->stderr_text();
+  EXPECT_NE(out.find("salesforce.platform.event.name"), std::string::npos) << out;
+  EXPECT_NE(out.find("__e"), std::string::npos) << out;
+  EXPECT_NE(out.find("tasks.max"), std::string::npos) << out;
+  EXPECT_NE(out.find("some.unknown.key"), std::string::npos) << "unknown keys warn: " << out;
+  EXPECT_EQ(out.find("S3cretValue"), std::string::npos) << out;
+
+  auto good = s.run_sink_command({"validate", s.write_connector()});
+  EXPECT_EQ(good->wait(0ms), 0) << good->stdout_text();
+}
+
+TEST(CommandLineTest, StandaloneWithBadConfigurationExitsNonZeroWithinSeconds) {
+  Scenario s(1);
+  auto started = std::chrono::steady_clock::now();
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"salesforce.platform.event.name", "Orders"}}));
+  auto code = sink->wait(20s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_NE(*code, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 20s);
+  EXPECT_NE(sink->stderr_text().find("salesforce.platform.event.name"), std::string::npos);
+}
+
+TEST(CommandLineTest, ConnectorAsConnectJson) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  s.produce({{0, source_record(0, 7)}}, schema_id);
+  nlohmann::json config = nlohmann::json::object();
+  for (const auto& [k, v] : s.connector_properties()) config[k] = v;
+  config["tasks.max"] = 1;  // Connect JSON may carry numbers
+  nlohmann::json body = {{"name", s.connector()}, {"config", config}};
+  auto path = s.dir() / "connector.json";
+  std::ofstream(path) << body.dump(2);
+  auto sink = s.start_sink(s.write_worker(), path.string());
+  ASSERT_TRUE(s.wait_for_events(1, 60s)) << sink->stderr_text();
+  sink->send_signal(SIGINT);
+  ASSERT_EQ(sink->wait(30s), 0);
+  EXPECT_EQ(s.event_fields().at(0), expected_event(0, 7));
+}
+
+TEST(CommandLineTest, VersionAndHelp) {
+  Scenario s(1);
+  auto version = s.run_sink_command({"--version"});
+  EXPECT_EQ(version->wait(0ms), 0);
+  EXPECT_EQ(version->stdout_text().rfind("sfpe-sink ", 0), 0u) << version->stdout_text();
+  auto help = s.run_sink_command({"--help"});
+  EXPECT_EQ(help->wait(0ms), 0);
+  for (const char* word : {"standalone", "validate", "demo"}) {
+    EXPECT_NE(help->stdout_text().find(word), std::string::npos) << word;
+  }
+}
+
+TEST(CommandLineTest, TasksMaxThreeShareTheGroupAndPublishEverything) {
+  Scenario s(3);
+  int32_t schema_id = s.register_schema();
+  s.produce(records_for(3, 100), schema_id);
+  auto sink = s.start_sink(s.write_worker(), s.write_connector({{"tasks.max", "3"}}));
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(90s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
+  auto events = s.event_fields();
+  EXPECT_EQ(events.size(), 300u);
+  for (int p = 0; p < 3; ++p) {
+    auto got = of_partition(events, p);
+    ASSERT_EQ(got.size(), 100u);
+    for (int i = 0; i < 100; ++i) EXPECT_EQ(got[i], expected_event(p, i));
+  }
+  for (int t = 0; t < 3; ++t) {
+    EXPECT_NE(sink->stderr_text().find(fmt::format("[{}-{}] task started", s.connector(), t)),
+              std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace sfpe::itest
