@@ -1,5 +1,6 @@
 // sfpe-sink: the command line, in the manner of Kafka's connect-standalone.
 #include <CLI/CLI.hpp>
+#include <signal.h>
 
 #include <iostream>
 #include <string>
@@ -10,6 +11,8 @@
 #include "version.h"
 
 int main(int argc, char** argv) {
+  // A peer closing a socket or pipe must be an error code on that write, never a dead process.
+  signal(SIGPIPE, SIG_IGN);
   CLI::App app{"sfpe-sink: publishes Kafka records to Salesforce as Platform Events.\n"
                "A drop-in for Confluent's Salesforce Platform Events Sink connector configuration.",
                "sfpe-sink"};

@@ -152,6 +152,7 @@ int run_demo(const DemoOptions& options) {
   std::filesystem::create_directories(dir);
   write_file(dir / "worker.properties",
              fmt::format("bootstrap.servers={}\n"
+                         "key.converter=org.apache.kafka.connect.storage.StringConverter\n"
                          "value.converter=io.confluent.connect.avro.AvroConverter\n"
                          "value.converter.schema.registry.url={}\n"
                          "offset.flush.interval.ms=1000\n"
