@@ -33,6 +33,17 @@ const char* level_name(config::LogLevel level) {
   return "info";
 }
 
+// One log line a property ("one line an event"), secrets masked by render_for_log.
+void log_properties(spdlog::logger& log, const char* what, const std::string& rendered) {
+  size_t start = 0;
+  while (start < rendered.size()) {
+    size_t end = rendered.find('\n', start);
+    if (end == std::string::npos) end = rendered.size();
+    if (end > start) log.info("{} {}", what, rendered.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
 void print_report(const std::string& origin, const config::ValidationReport& report) {
   for (const auto& error : report.errors) {
     std::cerr << origin << ": error: " << error.to_string() << "\n";
@@ -97,13 +108,12 @@ int run_standalone(const std::string& worker_path,
   if (bad) return kExitBadConfig;
 
   log->info("sfpe-sink standalone worker starting with {} connector(s)", connectors.size());
-  log->info("worker configuration:\n{}",
-            config::render_for_log(worker->raw, config::worker_table()));
+  log_properties(*log, "worker config",
+                 config::render_for_log(worker->raw, config::worker_table()));
   std::vector<std::unique_ptr<ConnectorRuntime>> runtimes;
   for (auto& connector : connectors) {
-    make_logger(connector.name)
-        ->info("connector configuration:\n{}",
-               config::render_for_log(connector.raw, config::connector_table()));
+    log_properties(*make_logger(connector.name), "connector config",
+                   config::render_for_log(connector.raw, config::connector_table()));
     auto runtime = std::make_unique<ConnectorRuntime>(*worker, std::move(connector), stop);
     Status prepared = runtime->prepare();
     if (!prepared.ok()) {

@@ -153,6 +153,9 @@ Result<nlohmann::json> SinkTask::prepare_with_retries(const kafka::Record& recor
 Status SinkTask::process_batch(const std::vector<kafka::Record>& batch) {
   std::vector<Prepared> prepared;
   prepared.reserve(batch.size());
+  // A record that fails the task stops preparation there; the records before it are still
+  // published and committed, so the task stops exactly at the record that caused it.
+  std::optional<Error> stop_error;
   for (const auto& record : batch) {
     tracker_.track(partition_of(record), record.offset);
     counters_.consumed++;
@@ -166,17 +169,27 @@ Status SinkTask::process_batch(const std::vector<kafka::Record>& batch) {
     auto event = prepare_with_retries(record);
     if (!event.ok()) {
       if (event.error().kind == ErrorKind::kTransient) {
-        return Error::transient(event.error().code,
-                                fmt::format("{}; gave up after errors.retry.timeout={} ms",
-                                            event.error().message,
-                                            settings_.conversion_retry_timeout_ms));
+        stop_error = Error::transient(event.error().code,
+                                      fmt::format("{}; gave up after errors.retry.timeout={} ms",
+                                                  event.error().message,
+                                                  settings_.conversion_retry_timeout_ms));
+        break;
       }
       Status handled = handle_record_error(record, event.error(), "VALUE_CONVERTER");
-      if (!handled.ok()) return handled;
+      if (!handled.ok()) {
+        stop_error = handled.error();
+        break;
+      }
       continue;
     }
     prepared.push_back({&record, std::move(event.value())});
   }
+  Status published = publish_prepared(prepared);
+  if (stop_error) return *stop_error;
+  return published;
+}
+
+Status SinkTask::publish_prepared(std::vector<Prepared>& prepared) {
   if (prepared.empty()) return ok_status();
 
   std::vector<nlohmann::json> events;

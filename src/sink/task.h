@@ -78,6 +78,7 @@ class SinkTask : public kafka::RebalanceListener {
 
   std::vector<kafka::Record> collect_batch();
   Status process_batch(const std::vector<kafka::Record>& batch);
+  Status publish_prepared(std::vector<Prepared>& prepared);
   Result<nlohmann::json> prepare_with_retries(const kafka::Record& record);
   Status handle_record_error(const kafka::Record& record, const Error& error, const char* stage);
   void account(const kafka::Record& record);
