@@ -25,19 +25,6 @@ std::string to_librdkafka_pattern(const std::string& regex) {
 
 }  // namespace
 
-std::map<std::string, std::string> connect_consumer_defaults(const std::string& connector,
-                                                             int task_id,
-                                                             const std::string& bootstrap_servers) {
-  return {
-      {"bootstrap.servers", bootstrap_servers},
-      {"group.id", "connect-" + connector},
-      {"client.id", fmt::format("connector-consumer-{}-{}", connector, task_id)},
-      {"enable.auto.commit", "false"},
-      {"enable.auto.offset.store", "false"},
-      {"auto.offset.reset", "earliest"},
-  };
-}
-
 Result<std::unique_ptr<Consumer>> Consumer::create(const ConsumerSettings& settings,
                                                    RebalanceListener* listener) {
   auto conf = make_conf(settings.properties);

@@ -32,12 +32,6 @@ struct ConsumerSettings {
   std::string topics_regex;
 };
 
-// The consumer properties Kafka Connect gives a sink task (kafka-connect.md §1.4), before the
-// worker's consumer.* and the connector's consumer.override.* are laid on top.
-std::map<std::string, std::string> connect_consumer_defaults(const std::string& connector,
-                                                             int task_id,
-                                                             const std::string& bootstrap_servers);
-
 class Consumer {
  public:
   static Result<std::unique_ptr<Consumer>> create(const ConsumerSettings& settings,

@@ -91,6 +91,9 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
   sink::TaskSettings settings;
   settings.connector = connector_.name;
   settings.task_id = task_id;
+  // The worker's security settings (security.protocol, sasl.*, ssl.*) first, so that
+  // consumer.* and consumer.override.* can still change them.
+  for (const auto& [key, value] : worker_.security) settings.consumer.properties[key] = value;
   for (const auto& [key, value] : config::consumer_settings_for(worker_, connector_, task_id)) {
     settings.consumer.properties[key] = value;
   }

@@ -410,5 +410,40 @@ TEST(CommandLineTest, TasksMaxThreeShareTheGroupAndPublishEverything) {
   }
 }
 
+TEST(KafkaSideTest, TopicsRegexSubscribes) {
+  Scenario s(2);
+  int32_t schema_id = s.register_schema();
+  s.produce(records_for(2, 10), schema_id);
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"topics", ""}, {"topics.regex", s.topic()}}));
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(60s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0);
+  EXPECT_EQ(s.event_fields().size(), 20u);
+}
+
+TEST(KafkaSideTest, ConsumerOverridesReachLibrdkafka) {
+  Scenario s(1);
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"consumer.override.fetch.wait.max.ms", "soon"}}));
+  auto code = sink->wait(30s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  EXPECT_NE(sink->stderr_text().find("fetch.wait.max.ms"), std::string::npos)
+      << sink->stderr_text();
+}
+
+TEST(KafkaSideTest, WorkerSecuritySettingsReachTheConsumer) {
+  Scenario s(1);
+  auto sink = s.start_sink(s.write_worker({{"security.protocol", "SSL"},
+                                           {"ssl.ca.location", "/nonexistent/ca.pem"}}),
+                           s.write_connector());
+  auto code = sink->wait(30s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  EXPECT_NE(sink->stderr_text().find("ssl.ca.location"), std::string::npos)
+      << sink->stderr_text();
+}
+
 }  // namespace
 }  // namespace sfpe::itest

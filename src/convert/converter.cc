@@ -1,0 +1,188 @@
+// Value converters and their factory (kafka-connect.md §4.4, §5).
+#include "convert/converter.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <utility>
+
+#include "convert/avro/decoder.h"
+#include "convert/error_codes.h"
+#include "convert/record_context.h"
+#include "convert/wire_format.h"
+
+namespace sfpe::convert {
+namespace {
+
+constexpr const char* kConverterProperty = "value.converter";
+constexpr int kMaxReferenceDepth = 16;
+
+Error config_error(std::string message) {
+  return Error::fatal(kCodeConfigInvalid, std::move(message));
+}
+
+Result<bool> parse_bool(const std::map<std::string, std::string>& settings, const char* property,
+                        bool fallback) {
+  auto it = settings.find(property);
+  if (it == settings.end()) return fallback;
+  std::string value = it->second;
+  value.erase(std::remove_if(value.begin(), value.end(),
+                             [](unsigned char c) { return std::isspace(c) != 0; }),
+              value.end());
+  std::transform(value.begin(), value.end(), value.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (value == "true") return true;
+  if (value == "false") return false;
+  return config_error(fmt::format("{}: expected true or false, got \"{}\"", property, it->second));
+}
+
+}  // namespace
+
+Converter::~Converter() = default;
+
+Result<std::unique_ptr<AvroConverter>> AvroConverter::create(
+    const std::map<std::string, std::string>& settings,
+    std::shared_ptr<SchemaRegistryClient> registry) {
+  avro::AvroDataOptions options;
+  auto enhanced = parse_bool(settings, "enhanced.avro.schema.support", false);
+  if (!enhanced.ok()) return enhanced.error();
+  auto flatten = parse_bool(settings, "flatten.singleton.unions", true);
+  if (!flatten.ok()) return flatten.error();
+  auto generalized = parse_bool(settings, "generalized.sum.type.support", false);
+  if (!generalized.ok()) return generalized.error();
+  if (*generalized) {
+    return config_error("generalized.sum.type.support=true is not supported");
+  }
+  options.enhanced_schema_support = *enhanced;
+  options.flatten_singleton_unions = *flatten;
+  if (registry == nullptr) {
+    auto created = SchemaRegistryClient::create(settings);
+    if (!created.ok()) return created.error();
+    registry = std::move(created.value());
+  }
+  return std::make_unique<AvroConverter>(std::move(registry), options);
+}
+
+AvroConverter::AvroConverter(std::shared_ptr<SchemaRegistryClient> registry,
+                             avro::AvroDataOptions options)
+    : registry_(std::move(registry)), options_(options) {}
+
+Result<data::SchemaAndValue> AvroConverter::to_connect(const kafka::Record& record) {
+  // A tombstone converts to SchemaAndValue.NULL (kafka-connect.md §5.1).
+  if (!record.value.has_value()) return data::SchemaAndValue{};
+  auto frame = parse_frame(*record.value);
+  if (!frame.ok()) return at_record(record, frame.error());
+  auto schema = schema_for(frame->schema_id);
+  if (!schema.ok()) return at_record(record, schema.error());
+  auto value =
+      avro::decode_datum((*schema)->avro.root(), (*schema)->connect, options_, frame->payload);
+  if (!value.ok()) {
+    const Error& error = value.error();
+    return Error{error.kind, error.code,
+                 fmt::format("{}: schema id {}: {}", describe_record(record), frame->schema_id,
+                             error.message)};
+  }
+  return data::SchemaAndValue{(*schema)->connect, std::move(value.value())};
+}
+
+Result<std::shared_ptr<const AvroConverter::ParsedSchema>> AvroConverter::schema_for(int32_t id) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = schemas_.find(id);
+    if (it != schemas_.end()) return it->second;
+  }
+  auto registered = registry_->schema_by_id(id);
+  if (!registered.ok()) return registered.error();
+  if ((*registered)->schema_type != "AVRO") {
+    return Error::permanent(kCodeUnsupportedSchemaType,
+                            fmt::format("schema id {} is a {} schema; {} reads Avro only", id,
+                                        (*registered)->schema_type, kClassName));
+  }
+  std::set<std::pair<std::string, int>> seen;
+  std::vector<std::string> referenced;
+  auto collected = collect_references(**registered, 0, seen, referenced);
+  if (!collected.ok()) return collected.error();
+  auto avro = avro::AvroSchema::parse_text((*registered)->schema, referenced);
+  if (!avro.ok()) {
+    return Error::permanent(avro.error().code,
+                            fmt::format("schema id {}: {}", id, avro.error().message));
+  }
+  auto connect = avro::to_connect_schema(avro->root(), options_);
+  if (!connect.ok()) {
+    return Error::permanent(connect.error().code,
+                            fmt::format("schema id {}: {}", id, connect.error().message));
+  }
+  auto parsed = std::make_shared<const ParsedSchema>(
+      ParsedSchema{std::move(avro.value()), std::move(connect.value())});
+  std::lock_guard<std::mutex> lock(mutex_);
+  return schemas_.emplace(id, std::move(parsed)).first->second;
+}
+
+// Schema references (kafka-connect.md §5.2): the referenced schemas' texts, dependencies first,
+// each once, so that their named types are known when the schema itself is parsed.
+Status AvroConverter::collect_references(const RegisteredSchema& schema, int depth,
+                                         std::set<std::pair<std::string, int>>& seen,
+                                         std::vector<std::string>& ordered) {
+  if (depth > kMaxReferenceDepth) {
+    return Error::permanent(
+        kCodeInvalidAvroSchema,
+        fmt::format("schema references nested deeper than {}", kMaxReferenceDepth));
+  }
+  for (const auto& reference : schema.references) {
+    auto key = std::make_pair(reference.subject, reference.version);
+    if (!seen.insert(key).second) continue;
+    auto fetched = registry_->schema_by_subject_version(reference.subject, reference.version);
+    if (!fetched.ok()) return fetched.error();
+    if ((*fetched)->schema_type != "AVRO") {
+      return Error::permanent(kCodeUnsupportedSchemaType,
+                              fmt::format("reference {} (subject {} version {}) is not Avro",
+                                          reference.name, reference.subject, reference.version));
+    }
+    auto nested = collect_references(**fetched, depth + 1, seen, ordered);
+    if (!nested.ok()) return nested;
+    ordered.push_back((*fetched)->schema);
+  }
+  return ok_status();
+}
+
+Result<std::unique_ptr<Converter>> make_value_converter(
+    const std::string& class_name, const std::map<std::string, std::string>& settings,
+    std::shared_ptr<SchemaRegistryClient> registry) {
+  if (class_name == AvroConverter::kClassName) {
+    auto converter = AvroConverter::create(settings, std::move(registry));
+    if (!converter.ok()) return converter.error();
+    return std::unique_ptr<Converter>(std::move(converter.value()));
+  }
+  static const std::set<std::string> kNotYet = {
+      "io.confluent.connect.json.JsonSchemaConverter",
+      "io.confluent.connect.protobuf.ProtobufConverter",
+  };
+  // These give schemaless values (or bare primitives), never the struct an event is built from;
+  // the original connector refuses schemaless JSON (confluent-connector.md §3.10).
+  static const std::set<std::string> kSchemaless = {
+      "org.apache.kafka.connect.json.JsonConverter",
+      "org.apache.kafka.connect.storage.StringConverter",
+      "org.apache.kafka.connect.converters.ByteArrayConverter",
+      "org.apache.kafka.connect.converters.DoubleConverter",
+      "org.apache.kafka.connect.converters.FloatConverter",
+      "org.apache.kafka.connect.converters.IntegerConverter",
+      "org.apache.kafka.connect.converters.LongConverter",
+      "org.apache.kafka.connect.converters.ShortConverter",
+  };
+  if (kNotYet.count(class_name) != 0) {
+    return config_error(fmt::format("{}: {} is not supported yet (supported: {})",
+                                    kConverterProperty, class_name, AvroConverter::kClassName));
+  }
+  if (kSchemaless.count(class_name) != 0) {
+    return config_error(fmt::format(
+        "{}: {} is not supported: schemaless data is not supported, the sink needs records with "
+        "a schema (use {})",
+        kConverterProperty, class_name, AvroConverter::kClassName));
+  }
+  return config_error(
+      fmt::format("{}: unknown converter class \"{}\"", kConverterProperty, class_name));
+}
+
+}  // namespace sfpe::convert

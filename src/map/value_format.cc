@@ -1,0 +1,189 @@
+// Date, time, decimal, base64 and UTF-8 helpers for event bodies.
+#include "map/value_format.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+
+namespace sfpe::map {
+namespace {
+
+constexpr int64_t kMillisPerDay = 86400000;
+constexpr size_t kMaxDecimalBytes = 1024;
+constexpr int kMaxDecimalScale = 10000;
+
+int64_t floor_div(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+struct CivilDate {
+  int64_t year;
+  int month;
+  int day;
+};
+
+// Howard Hinnant's civil_from_days (proleptic Gregorian calendar), valid for every int64 day.
+CivilDate civil_from_days(int64_t days) {
+  const __int128 z = static_cast<__int128>(days) + 719468;
+  const __int128 era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<int64_t>(z - era * 146097);                    // [0, 146096]
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const int64_t mp = (5 * doy + 2) / 153;                                     // [0, 11]
+  const auto day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const auto month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const auto year = static_cast<int64_t>(yoe + era * 400) + (month <= 2 ? 1 : 0);
+  return {year, month, day};
+}
+
+// ISO 8601 years: four digits, a sign beyond 0000..9999 (as java.time prints them).
+std::string format_year(int64_t year) {
+  if (year > 9999) return fmt::format("+{}", year);
+  if (year < 0) return fmt::format("-{:04}", -year);  // |year| < 3e16: no overflow
+  return fmt::format("{:04}", year);
+}
+
+std::string format_date(int64_t days) {
+  CivilDate date = civil_from_days(days);
+  return fmt::format("{}-{:02}-{:02}", format_year(date.year), date.month, date.day);
+}
+
+std::string format_time(int64_t millis_of_day) {
+  return fmt::format("{:02}:{:02}:{:02}.{:03}Z", millis_of_day / 3600000,
+                     millis_of_day / 60000 % 60, millis_of_day / 1000 % 60, millis_of_day % 1000);
+}
+
+}  // namespace
+
+std::string to_iso8601_millis(int64_t epoch_ms) {
+  const int64_t days = floor_div(epoch_ms, kMillisPerDay);
+  int64_t millis_of_day = epoch_ms % kMillisPerDay;  // no days * kMillisPerDay: it can overflow
+  if (millis_of_day < 0) millis_of_day += kMillisPerDay;
+  std::string text = format_date(days);
+  text += 'T';
+  text += format_time(millis_of_day);
+  return text;
+}
+
+std::string to_iso_date(int64_t days) { return format_date(days); }
+
+std::optional<std::string> to_iso_time(int64_t millis_of_day) {
+  if (millis_of_day < 0 || millis_of_day >= kMillisPerDay) return std::nullopt;
+  return format_time(millis_of_day);
+}
+
+std::optional<std::string> decimal_to_string(const data::Bytes& unscaled, int scale) {
+  if (unscaled.empty() || unscaled.size() > kMaxDecimalBytes) return std::nullopt;
+  if (scale > kMaxDecimalScale || scale < -kMaxDecimalScale) return std::nullopt;
+  const bool negative = (unscaled[0] & 0x80) != 0;
+  std::vector<uint8_t> magnitude(unscaled.begin(), unscaled.end());
+  if (negative) {  // two's complement: invert and add one
+    for (auto& byte : magnitude) byte = static_cast<uint8_t>(~byte);
+    for (auto it = magnitude.rbegin(); it != magnitude.rend(); ++it) {
+      if (++*it != 0) break;
+    }
+  }
+  // Base 256 -> base 10^9 by repeated division, least significant chunk first.
+  std::vector<uint32_t> chunks;
+  size_t first = 0;
+  while (first < magnitude.size()) {
+    if (magnitude[first] == 0) {
+      ++first;
+      continue;
+    }
+    uint64_t remainder = 0;
+    for (size_t i = first; i < magnitude.size(); ++i) {
+      const uint64_t current = (remainder << 8) | magnitude[i];
+      magnitude[i] = static_cast<uint8_t>(current / 1000000000u);
+      remainder = current % 1000000000u;
+    }
+    chunks.push_back(static_cast<uint32_t>(remainder));
+  }
+  std::string digits = chunks.empty() ? "0" : std::to_string(chunks.back());
+  for (auto it = chunks.rbegin() + (chunks.empty() ? 0 : 1); it != chunks.rend(); ++it) {
+    digits += fmt::format("{:09}", *it);
+  }
+  if (scale > 0) {
+    if (digits.size() <= static_cast<size_t>(scale)) {
+      digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
+    }
+    digits.insert(digits.size() - static_cast<size_t>(scale), 1, '.');
+  } else if (scale < 0 && digits != "0") {
+    digits.append(static_cast<size_t>(-scale), '0');
+  }
+  const bool zero = chunks.empty();
+  return (negative && !zero) ? "-" + digits : digits;
+}
+
+std::string to_base64(const data::Bytes& bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const uint32_t triple = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out += kAlphabet[(triple >> 18) & 63];
+    out += kAlphabet[(triple >> 12) & 63];
+    out += kAlphabet[(triple >> 6) & 63];
+    out += kAlphabet[triple & 63];
+  }
+  if (i + 1 == bytes.size()) {
+    const uint32_t single = bytes[i] << 16;
+    out += kAlphabet[(single >> 18) & 63];
+    out += kAlphabet[(single >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == bytes.size()) {
+    const uint32_t pair = (bytes[i] << 16) | (bytes[i + 1] << 8);
+    out += kAlphabet[(pair >> 18) & 63];
+    out += kAlphabet[(pair >> 12) & 63];
+    out += kAlphabet[(pair >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::string to_valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  const size_t size = text.size();
+  size_t i = 0;
+  while (i < size) {
+    const uint8_t lead = bytes[i];
+    size_t length = 0;
+    uint8_t low = 0x80;
+    uint8_t high = 0xbf;  // allowed range of the second byte (RFC 3629 §4)
+    if (lead < 0x80) {
+      length = 1;
+    } else if (lead >= 0xc2 && lead <= 0xdf) {
+      length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      if (lead == 0xe0) low = 0xa0;
+      if (lead == 0xed) high = 0x9f;  // no surrogates
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      if (lead == 0xf0) low = 0x90;
+      if (lead == 0xf4) high = 0x8f;  // nothing above U+10FFFF
+    }
+    bool valid = length != 0 && i + length <= size;
+    for (size_t k = 1; valid && k < length; ++k) {
+      const uint8_t next = bytes[i + k];
+      valid = k == 1 ? (next >= low && next <= high) : (next >= 0x80 && next <= 0xbf);
+    }
+    if (valid) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      out += "\xef\xbf\xbd";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace sfpe::map

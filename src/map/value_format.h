@@ -1,0 +1,35 @@
+// Text forms of Connect values in a Platform Event body: ISO dates and times as Salesforce's REST
+// API takes them (salesforce-api.md §5), exact decimals, base64, valid UTF-8.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "data/value.h"
+
+namespace sfpe::map {
+
+// Milliseconds since the epoch -> "2019-03-25T19:43:11.336Z" (UTC, always milliseconds).
+// Negative values are before 1970. Years outside 0000..9999 are written "+10000" / "-0001".
+std::string to_iso8601_millis(int64_t epoch_ms);
+
+// Days since 1970-01-01 -> "yyyy-MM-dd"; negative values are before 1970.
+std::string to_iso_date(int64_t days);
+
+// Milliseconds after midnight, in [0, 86400000) -> "HH:mm:ss.SSSZ"; nullopt when out of range.
+std::optional<std::string> to_iso_time(int64_t millis_of_day);
+
+// Connect Decimal: big-endian two's-complement unscaled value and scale -> plain decimal text,
+// e.g. ({0x30, 0x39}, 2) -> "123.45", ({0xff}, 0) -> "-1", ({0x01}, -2) -> "100". nullopt for
+// an empty or oversized (> 1024 bytes) unscaled value.
+std::optional<std::string> decimal_to_string(const data::Bytes& unscaled, int scale);
+
+// Standard base64 with padding (RFC 4648 §4).
+std::string to_base64(const data::Bytes& bytes);
+
+// `text` with every invalid UTF-8 sequence replaced by U+FFFD, so any JSON writer accepts it.
+std::string to_valid_utf8(std::string_view text);
+
+}  // namespace sfpe::map

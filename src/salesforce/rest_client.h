@@ -1,0 +1,133 @@
+// The REST side of Salesforce for one task: API version discovery, the event's describe, and
+// publishing events through sObject Collections (salesforce-api.md §2.2) with per-record
+// outcomes, re-authentication on 401 and classified, budgeted retries.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/backoff.h"
+#include "common/clock.h"
+#include "common/http_client.h"
+#include "common/result.h"
+#include "common/stop_signal.h"
+#include "salesforce/auth.h"
+#include "salesforce/error_classifier.h"
+
+namespace sfpe::salesforce {
+
+struct EventField {
+  std::string name;
+  std::string type;  // describe type: string, double, boolean, date, datetime, textarea, ...
+  int64_t length = 0;
+  bool createable = false;
+  bool custom = false;
+};
+
+struct EventDescription {
+  std::string name;
+  std::vector<EventField> fields;
+
+  const EventField* field(std::string_view field_name) const;
+};
+
+// The fate of one event given to publish(), at the same index.
+struct RecordOutcome {
+  bool accepted = false;
+  std::string id;              // SaveResult id; not unique, not the event's identity (§2.1)
+  std::string uuid;            // EventUuid, from the OPERATION_ENQUEUED entry (§2.1); may be empty
+  std::optional<Error> error;  // set when not accepted: permanent (route it) or fatal
+};
+
+// Last `Sforce-Limit-Info: api-usage=<used>/<max>` seen (§2.5); -1 before any.
+struct ApiUsage {
+  int64_t used = -1;
+  int64_t max = -1;
+};
+
+// One per task; not thread-safe (it owns one HttpClient). The TokenProvider is shared.
+class RestClient {
+ public:
+  // sObject Collections accepts at most 200 records a call (§2.2).
+  static constexpr size_t kMaxRecordsPerRequest = 200;
+
+  // `clock`, `random` and `stop` (may be null) must outlive the client; a null logger logs to
+  // spdlog's default logger. Settings come from tokens->settings().
+  RestClient(std::shared_ptr<TokenProvider> tokens, Clock& clock, Random& random,
+             StopSignal* stop = nullptr, std::shared_ptr<spdlog::logger> logger = nullptr);
+  ~RestClient();
+  RestClient(const RestClient&) = delete;
+  RestClient& operator=(const RestClient&) = delete;
+
+  // The API version to use, as "66.0": settings.version as given ("66.0" or "v66.0"), or for
+  // "latest" the highest one listed by GET {instance_url}/services/data/ (§2.5). Cached.
+  Result<std::string> resolve_version();
+
+  // GET /services/data/vXX.X/sobjects/{event}/describe/. A 404 is a fatal Error naming the event.
+  Result<EventDescription> describe_event();
+
+  // Publishes `events` (objects of field name -> JSON value, without "attributes") as the
+  // configured event, at most 200 a request, and returns one outcome per event, in order.
+  // Transient failures are retried (only the records that failed) within
+  // request_max_retries_time_ms, after which the call fails with a transient Error; permanent
+  // per-record errors come back in the outcomes at once; a fatal condition fails the call.
+  Result<std::vector<RecordOutcome>> publish(const std::vector<nlohmann::json>& events);
+
+  // GET /services/data/vXX.X/limits/ (§2.5), as returned.
+  Result<nlohmann::json> limits();
+
+  ApiUsage api_usage() const { return {api_used_.load(), api_max_.load()}; }
+
+ private:
+  // One request with the current session's token; a 401 refreshes the token and resends once.
+  // Errors: transport failures (transient) and login failures. Any HTTP status is a response.
+  Result<HttpResponse> send(const std::string& method, const std::string& path,
+                            const std::string& body);
+  // send() again while the outcome is transient (transport, 5xx, rate limits), within `backoff`.
+  // Returns the first non-transient response, or an Error when the budget or the task ends.
+  Result<HttpResponse> send_with_retry(const std::string& method, const std::string& path,
+                                       const std::string& body, Backoff& backoff,
+                                       std::string_view what);
+  // GET of a JSON resource, with retries; non-2xx statuses become classified Errors.
+  Result<nlohmann::json> get_json(const std::string& path, std::string_view what);
+
+  // Publishes events[pending] (≤ 200) in one request, filling outcomes[index] for each; retries
+  // the records that failed transiently, and splits a request refused as a whole (400) into
+  // single-record requests. All retries draw on `backoff`.
+  Status publish_records(const std::vector<nlohmann::json>& events, std::vector<size_t> pending,
+                         std::vector<RecordOutcome>& outcomes, Backoff& backoff);
+  Result<std::string> versioned_path(std::string_view suffix);
+  Error gave_up(const Backoff& backoff, std::string_view what, const Error& last) const;
+  Backoff make_backoff() const;
+  void note_limit_info(const HttpResponse& response);
+
+  std::shared_ptr<TokenProvider> tokens_;
+  const ClientSettings& settings_;
+  Clock& clock_;
+  Random& random_;
+  StopSignal* stop_;
+  std::shared_ptr<spdlog::logger> logger_;
+  HttpClient http_;
+  std::optional<std::string> version_;
+  std::atomic<int64_t> api_used_{-1};
+  std::atomic<int64_t> api_max_{-1};
+};
+
+// Parses "api-usage=10018/100000; api-bursts=1/750" (§2.5); nullopt if absent or malformed.
+std::optional<ApiUsage> parse_limit_info(std::string_view header);
+
+// "66.0" from "66.0" or "v66.0"; nullopt unless it is <digits>.<digits>.
+std::optional<std::string> normalize_version(std::string_view version);
+
+// The highest "version" in a GET /services/data/ answer, compared numerically.
+std::optional<std::string> highest_version(const nlohmann::json& versions);
+
+}  // namespace sfpe::salesforce
