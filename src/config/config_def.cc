@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "config/pattern.h"
+
 namespace sfpe::config {
 
 const char* to_string(ConfigType type) {

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "common/secret.h"
-#include "config/pattern.h"
 #include "config/properties.h"
 
 namespace sfpe::config {

@@ -1,0 +1,55 @@
+// Starts the fixture PROGRAMS (sfpe-kafka-cluster, sfpe-schema-registry,
+// sfpe-salesforce-emulator) from a bin directory and reads the address each prints; plus small
+// clients for the emulator's control API. Each fixture stops its process when destroyed.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "lib/process.h"
+
+namespace sfpe::testing {
+
+// How long a fixture program may take to print its address.
+inline constexpr std::chrono::milliseconds kFixtureStartTimeout{30000};
+
+struct KafkaClusterFixture {
+  std::unique_ptr<ChildProcess> process;  // null when an external cluster is used
+  std::string bootstrap_servers;
+
+  // Runs sfpe-kafka-cluster with the topics ("name" or "name:partitions") pre-created. When the
+  // environment names a cluster in KAFKA_BOOTSTRAP_SERVERS, returns that address and starts
+  // nothing (the topics must then exist or be auto-created there).
+  static Result<KafkaClusterFixture> start(const std::string& bin_dir,
+                                           const std::vector<std::string>& topics);
+};
+
+struct SchemaRegistryFixture {
+  std::unique_ptr<ChildProcess> process;
+  std::string url;  // "http://127.0.0.1:PORT"
+
+  static Result<SchemaRegistryFixture> start(const std::string& bin_dir);
+};
+
+struct SalesforceEmulatorFixture {
+  std::unique_ptr<ChildProcess> process;
+  std::string url;  // login URL and instance URL
+
+  // `config_json_path`: an EmulatorConfig JSON file ("" = the default org); `extra_args` are
+  // passed on (e.g. {"--latency-ms", "50"}).
+  static Result<SalesforceEmulatorFixture> start(const std::string& bin_dir,
+                                                 const std::string& config_json_path = "",
+                                                 const std::vector<std::string>& extra_args = {});
+
+  // The control API (/__emulator): accepted events as [{"event","fields","id","uuid"}...],
+  // the stats object, fault injection (Faults fields; missing keys = defaults).
+  Result<nlohmann::json> events() const;
+  Status clear_events() const;
+  Result<nlohmann::json> stats() const;
+  Status set_faults(const nlohmann::json& faults) const;
+};
+
+}  // namespace sfpe::testing

@@ -1,0 +1,135 @@
+// An in-process Salesforce org for tests and the demo: OAuth token endpoint, REST discovery,
+// describe, limits and platform-event publishing (single and sObject Collections) with
+// Salesforce's status codes and bodies (salesforce-api.md §2, §4), fault injection, and a
+// control API under /__emulator for tests that run it as a program.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/result.h"
+#include "common/stop_signal.h"
+#include "salesforce_emulator/emulator_config.h"
+#include "salesforce_emulator/event_model.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace sfpe::testing {
+
+// An event the emulator accepted (enqueued), as the publisher sent it.
+struct RecordedEvent {
+  std::string event;      // the event's defined API name
+  nlohmann::json fields;  // the record's fields under their defined names
+  std::string id;         // the SaveResult id
+  std::string uuid;       // the EventUuid returned in errors[0].message (§2.1)
+};
+
+struct Faults {
+  int latency_ms = 0;  // added to every publish request (single and collections)
+  int fail_next = 0;   // the next N publish requests answer fail_status with
+                       // Salesforce's body for it
+  int fail_status = 503;
+  int drop_next = 0;            // the next N publish requests: connection dropped, no complete
+                                // HTTP response
+  int expire_token_every = 0;   // after every N authenticated requests the current tokens become
+                                // invalid (401 INVALID_SESSION_ID) until a new one is issued
+  int limit_exceeded_next = 0;  // the next N published records fail per record with
+                                // LIMIT_EXCEEDED (PE Guide error codes)
+};
+
+nlohmann::json faults_to_json(const Faults& faults);
+// Missing keys keep their defaults; an unknown key or a non-integer value is an Error naming it.
+Result<Faults> faults_from_json(const nlohmann::json& json);
+
+class SalesforceEmulator {
+ public:
+  explicit SalesforceEmulator(EmulatorConfig config = {});
+  ~SalesforceEmulator();  // stops
+  SalesforceEmulator(const SalesforceEmulator&) = delete;
+  SalesforceEmulator& operator=(const SalesforceEmulator&) = delete;
+
+  // Binds (port 0 = ephemeral) and serves on background threads until stop().
+  Status start(const std::string& host = "127.0.0.1", int port = 0);
+  int port() const { return port_; }
+  std::string url() const;  // "http://127.0.0.1:PORT": login URL and instance_url at once
+  void stop();
+
+  std::vector<RecordedEvent> events() const;  // accepted events, in acceptance order
+  void clear_events();
+  // {"requests":{"token","versions","describe","limits","sobject","collections"},
+  //  "events_accepted","tokens_issued","api_usage"}
+  nlohmann::json stats() const;
+  void set_faults(const Faults& faults);
+
+ private:
+  struct Reply {
+    Reply() = default;
+    Reply(int status, nlohmann::json body) : status(status), body(std::move(body)) {}
+    int status = 200;
+    nlohmann::json body;           // null: no body
+    bool with_limit_info = false;  // add Sforce-Limit-Info (§2.5)
+    bool drop = false;             // break the connection instead of answering
+    std::vector<std::pair<std::string, std::string>> headers;
+  };
+  // The SaveResult of one record of a publish call.
+  struct Outcome {
+    bool success = false;
+    std::vector<ApiError> errors;
+    RecordedEvent event;
+  };
+
+  void handle(const httplib::Request& request, httplib::Response& response);
+  Reply route(const httplib::Request& request);
+  Reply control(const std::string& method, const std::string& path, const std::string& body);
+  Reply token(const httplib::Request& request);
+  Reply versions() const;
+  Reply data_api(const httplib::Request& request, const std::string& path);
+  Reply describe(const std::string& event_name, int api_version) const;
+  Reply limits() const;
+  Reply publish_single(const std::string& event_name, const std::string& body);
+  Reply publish_collection(const std::string& body);
+  // Takes a publish fault, if one is due: latency first, then a drop, then a failure.
+  std::optional<Reply> publish_fault();
+  // nullopt when the request carries a valid token; else the 401 to send.
+  std::optional<Reply> authenticate(const httplib::Request& request);
+  // Saves deserialized records in order (limits, allOrNone); accepted ones are recorded.
+  // Call with mutex_ held.
+  std::vector<Outcome> save_locked(const std::vector<EventRecord>& records, bool all_or_none);
+
+  std::string random_token();
+  std::string random_uuid();
+
+  const EmulatorConfig config_;
+  const int latest_version_;
+
+  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<StopSignal> stopping_;  // wakes requests sleeping out a latency fault
+  std::thread thread_;
+  std::string host_;
+  int port_ = 0;
+
+  mutable std::mutex mutex_;
+  std::mt19937_64 random_;
+  std::set<std::string> valid_tokens_;
+  Faults faults_;
+  int requests_since_expiry_ = 0;
+  std::map<std::string, int> requests_;
+  int tokens_issued_ = 0;
+  int api_usage_ = 0;
+  int events_published_ = 0;  // against the hourly allocation
+  long next_id_ = 1;
+  std::vector<RecordedEvent> events_;
+};
+
+}  // namespace sfpe::testing

@@ -1,0 +1,64 @@
+// What the Salesforce emulator knows about its org: credentials, API version, allocations and
+// the platform events it defines; readable from the JSON file given to sfpe-salesforce-emulator.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace sfpe::testing {
+
+// A custom field of a platform event (salesforce-api.md §5). `type` is the describe type:
+// "string" (Text, `length`), "textarea" (Text Area (Long), `length`), "double" (Number,
+// `precision`/`scale`), "boolean" (Checkbox), "date" or "datetime".
+struct EventFieldDef {
+  std::string name;
+  std::string type;
+  int length = 0;
+  int precision = 0;
+  int scale = 0;
+};
+
+struct EventDef {
+  std::string name;  // API name, ends in __e
+  std::vector<EventFieldDef> fields;
+};
+
+// ConfluentEvent__e, the event of Confluent's quick start: TextField__c string(255),
+// NumberField__c double(18,2), BooleanField__c boolean, DateField__c date, DateTimeField__c
+// datetime, LongTextField__c textarea(131072).
+EventDef default_confluent_event();
+
+struct EmulatorConfig {
+  std::string consumer_key = "test-consumer-key";
+  std::string consumer_secret = "test-consumer-secret";
+  std::string username = "sink@example.com";
+  std::string password = "test-password";
+  std::string security_token = "test-token";  // the password grant expects password + token
+  std::string org_id = "00Dxx0000001gPFEAY";
+  std::string user_id = "005xx000001X8UzAAK";
+  std::string latest_version = "66.0";
+  std::vector<EventDef> events = {default_confluent_event()};
+  // Developer Edition allocations (salesforce-api.md §2.6, §7). The emulator never resets its
+  // counters: its "day" and "hour" last as long as it runs.
+  int daily_api_requests_max = 15000;
+  int hourly_published_events_max = 50000;
+};
+
+// The oldest version GET /services/data/ lists (salesforce-api.md §2.5, the doc example).
+constexpr int kOldestApiVersion = 31;
+
+// "66.0" -> 66; nullopt for anything else (Salesforce versions are always N.0).
+std::optional<int> parse_api_version(std::string_view text);
+
+// Reads a configuration object with the same keys as EmulatorConfig (events as
+// [{"name", "fields": [{"name","type","length","precision","scale"}]}]); missing keys keep
+// their defaults. An Error names the offending key.
+Result<EmulatorConfig> emulator_config_from_json(const nlohmann::json& json);
+Result<EmulatorConfig> load_emulator_config(const std::string& path);
+
+}  // namespace sfpe::testing

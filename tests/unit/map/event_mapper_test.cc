@@ -1,0 +1,301 @@
+// Record value -> Platform Event body: field selection, value forms and the per-record errors.
+#include "map/event_mapper.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sfpe::map {
+namespace {
+
+std::shared_ptr<data::Schema> make_schema(data::Type type, std::string name = "",
+                                          std::map<std::string, std::string> parameters = {}) {
+  auto schema = std::make_shared<data::Schema>();
+  schema->type = type;
+  schema->optional = true;
+  schema->name = std::move(name);
+  schema->parameters = std::move(parameters);
+  return schema;
+}
+
+// Builds a struct schema and value field by field.
+class StructBuilder {
+ public:
+  explicit StructBuilder(std::string name = "io.confluent.salesforce.ConfluentEvent__e") {
+    schema_->type = data::Type::kStruct;
+    schema_->name = std::move(name);
+  }
+  StructBuilder& add(const std::string& name, data::SchemaPtr schema, data::Value::Storage value) {
+    schema_->fields.push_back({name, static_cast<int>(schema_->fields.size()), std::move(schema)});
+    values_.emplace_back(std::move(value));
+    return *this;
+  }
+  data::SchemaAndValue build() const { return {schema_, data::Value(value())}; }
+  data::SchemaPtr schema() const { return schema_; }
+  data::Struct value() const { return data::Struct{schema_, values_}; }
+
+ private:
+  std::shared_ptr<data::Schema> schema_ = std::make_shared<data::Schema>();
+  std::vector<data::Value> values_;
+};
+
+kafka::Record where() {
+  kafka::Record record;
+  record.topic = "orders";
+  record.partition = 2;
+  record.offset = 17;
+  return record;
+}
+
+std::string mapped_text(const data::SchemaAndValue& value) {
+  auto event = map_to_event(value, where());
+  EXPECT_TRUE(event.ok()) << event.error().message;
+  return event.ok() ? serialize_event(*event) : "";
+}
+
+Error mapping_error(const data::SchemaAndValue& value) {
+  auto event = map_to_event(value, where());
+  EXPECT_FALSE(event.ok());
+  if (event.ok()) return {};
+  EXPECT_EQ(event.error().kind, ErrorKind::kPermanent);
+  return event.error();
+}
+
+TEST(EventMapperTest, PublishesOnlyTheCustomFieldsOfTheSeedExample) {
+  const auto string = make_schema(data::Type::kString);
+  auto value =
+      StructBuilder()
+          .add("ReplayId", string, std::string("44479"))
+          .add("CreatedDate", make_schema(data::Type::kInt64, std::string(data::kTimestampLogical)),
+               int64_t{1553542991336})
+          .add("CreatedById", string, std::string("0051h000003rFGkAAM"))
+          .add("TextField__c", string, std::string("This is a Text field"))
+          .add("NumberField__c", make_schema(data::Type::kFloat64), 33.0)
+          .add("BooleanField__c", make_schema(data::Type::kBoolean), true)
+          .add("_ObjectType", string, std::string("ConfluentEvent__e"))
+          .add("_EventType", string, std::string("VrdbV-4eqHB3hllFiCjIrw"))
+          .build();
+  auto event = map_to_event(value, where());
+  ASSERT_TRUE(event.ok()) << event.error().message;
+  const std::string expected =
+      R"({"TextField__c":"This is a Text field","NumberField__c":33.0,"BooleanField__c":true})";
+  EXPECT_EQ(serialize_event(*event), expected);
+  EXPECT_EQ(serialized_size(*event), expected.size());
+}
+
+TEST(EventMapperTest, DropsEverythingButExactCustomFieldSuffixes) {
+  const auto string = make_schema(data::Type::kString);
+  auto value = StructBuilder()
+                   .add("EventUuid", string, std::string("u"))
+                   .add("Upper__C", string, std::string("no"))
+                   .add("Suffix__cc", string, std::string("no"))
+                   .add("A__c", string, std::string("yes"))
+                   .add("__c", string, std::string("edge"))
+                   .build();
+  EXPECT_EQ(mapped_text(value), R"({"A__c":"yes","__c":"edge"})");
+}
+
+TEST(EventMapperTest, FormatsDatesTimestampsAndTimes) {
+  auto value =
+      StructBuilder()
+          .add("Day__c", make_schema(data::Type::kInt32, std::string(data::kDateLogical)),
+               int64_t{-1})
+          .add("Moment__c", make_schema(data::Type::kInt64, std::string(data::kTimestampLogical)),
+               int64_t{-1})
+          .add("Later__c", make_schema(data::Type::kInt64, std::string(data::kTimestampLogical)),
+               int64_t{1553542991336})
+          .add("Clock__c", make_schema(data::Type::kInt32, std::string(data::kTimeLogical)),
+               int64_t{71000336})
+          .build();
+  EXPECT_EQ(mapped_text(value),
+            R"({"Day__c":"1969-12-31","Moment__c":"1969-12-31T23:59:59.999Z",)"
+            R"("Later__c":"2019-03-25T19:43:11.336Z","Clock__c":"19:43:20.336Z"})");
+}
+
+TEST(EventMapperTest, TimeOutsideOneDayIsAnError) {
+  auto value =
+      StructBuilder()
+          .add("Clock__c", make_schema(data::Type::kInt32, std::string(data::kTimeLogical)),
+               int64_t{86400000})
+          .build();
+  Error error = mapping_error(value);
+  EXPECT_EQ(error.code, kCodeInvalidFieldValue);
+  EXPECT_EQ(error.message,
+            "topic orders partition 2 offset 17 field Clock__c: Time value 86400000 is not "
+            "within one day");
+}
+
+TEST(EventMapperTest, IntegersOfEveryWidthAndFloats) {
+  auto value =
+      StructBuilder()
+          .add("I8__c", make_schema(data::Type::kInt8), int64_t{-128})
+          .add("I16__c", make_schema(data::Type::kInt16), int64_t{32767})
+          .add("I32__c", make_schema(data::Type::kInt32), int64_t{-5})
+          .add("I64__c", make_schema(data::Type::kInt64), std::numeric_limits<int64_t>::max())
+          .add("F32__c", make_schema(data::Type::kFloat32), static_cast<double>(0.1f))
+          .add("F64__c", make_schema(data::Type::kFloat64), 0.1)
+          .add("Big__c", make_schema(data::Type::kFloat64), 1e300)
+          .build();
+  EXPECT_EQ(mapped_text(value),
+            R"({"I8__c":-128,"I16__c":32767,"I32__c":-5,"I64__c":9223372036854775807,)"
+            R"("F32__c":0.1,"F64__c":0.1,"Big__c":1e+300})");
+}
+
+TEST(EventMapperTest, NonFiniteNumbersAreErrorsNamingTheField) {
+  for (double number : {std::nan(""), std::numeric_limits<double>::infinity(),
+                        -std::numeric_limits<double>::infinity()}) {
+    auto value = StructBuilder()
+                     .add("Ok__c", make_schema(data::Type::kFloat64), 1.0)
+                     .add("NumberField__c", make_schema(data::Type::kFloat32), number)
+                     .build();
+    Error error = mapping_error(value);
+    EXPECT_EQ(error.code, kCodeNonFiniteNumber);
+    EXPECT_EQ(error.message, "topic orders partition 2 offset 17 field NumberField__c: " +
+                                 fmt::format("{}", number) + " is not a valid JSON number");
+  }
+}
+
+TEST(EventMapperTest, DecimalsAreNumbersFromTheirExactText) {
+  auto decimal = [](int scale) {
+    return make_schema(data::Type::kBytes, std::string(data::kDecimalLogical),
+                       {{"scale", std::to_string(scale)}});
+  };
+  auto value =
+      StructBuilder()
+          .add("Price__c", decimal(2), data::Bytes{0x30, 0x39})
+          .add("Debt__c", decimal(2), data::Bytes{0xcf, 0xc7})
+          .add("Whole__c", decimal(2), data::Bytes{0x27, 0x10})  // 100.00
+          .add("Large__c", decimal(0), data::Bytes{0x01, 0xb6, 0x9b, 0x4b, 0xa6, 0x30, 0xf3, 0x4e})
+          .add("Tiny__c", decimal(3), data::Bytes{0x05})
+          .add("Hundreds__c", decimal(-2), data::Bytes{0x07})
+          .build();
+  EXPECT_EQ(mapped_text(value),
+            R"({"Price__c":123.45,"Debt__c":-123.45,"Whole__c":100,)"
+            R"("Large__c":123456789012345678,"Tiny__c":0.005,"Hundreds__c":700})");
+}
+
+TEST(EventMapperTest, DecimalWithoutScaleIsAnError) {
+  auto value =
+      StructBuilder()
+          .add("Price__c", make_schema(data::Type::kBytes, std::string(data::kDecimalLogical)),
+               data::Bytes{0x01})
+          .build();
+  Error error = mapping_error(value);
+  EXPECT_EQ(error.code, kCodeInvalidFieldValue);
+  EXPECT_EQ(error.message,
+            "topic orders partition 2 offset 17 field Price__c: Decimal schema without a valid "
+            "scale");
+}
+
+TEST(EventMapperTest, NullsBytesAndInvalidUtf8) {
+  auto value = StructBuilder()
+                   .add("Empty__c", make_schema(data::Type::kString), std::monostate{})
+                   .add("Blob__c", make_schema(data::Type::kBytes), data::Bytes{'f', 'o', 'o'})
+                   .add("Text__c", make_schema(data::Type::kString), std::string("a\xff"))
+                   .build();
+  EXPECT_EQ(mapped_text(value),
+            "{\"Empty__c\":null,\"Blob__c\":\"Zm9v\",\"Text__c\":\"a\xef\xbf\xbd\"}");
+}
+
+TEST(EventMapperTest, NestedValuesTravelAsCompactJsonText) {
+  StructBuilder address("Address");
+  address.add("city", make_schema(data::Type::kString), std::string("Oslo"))
+      .add("since", make_schema(data::Type::kInt32, std::string(data::kDateLogical)), int64_t{0});
+
+  auto list = make_schema(data::Type::kArray);
+  list->value_schema = make_schema(data::Type::kInt64);
+  auto labels = make_schema(data::Type::kMap);
+  labels->key_schema = make_schema(data::Type::kString);
+  labels->value_schema = make_schema(data::Type::kBoolean);
+  auto by_number = make_schema(data::Type::kMap);
+  by_number->key_schema = make_schema(data::Type::kInt32);
+  by_number->value_schema = make_schema(data::Type::kString);
+
+  auto value =
+      StructBuilder()
+          .add("Address__c", address.schema(), address.value())
+          .add("List__c", list, data::Array{data::Value(int64_t{1}), data::Value(int64_t{2})})
+          .add("Labels__c", labels,
+               data::MapEntries{{data::Value(std::string("b")), data::Value(true)},
+                                {data::Value(std::string("a")), data::Value(false)}})
+          .add("ByNumber__c", by_number,
+               data::MapEntries{{data::Value(int64_t{7}), data::Value(std::string("seven"))}})
+          .build();
+  EXPECT_EQ(mapped_text(value), R"({"Address__c":"{\"city\":\"Oslo\",\"since\":\"1970-01-01\"}",)"
+                                R"("List__c":"[1,2]","Labels__c":"{\"b\":true,\"a\":false}",)"
+                                R"("ByNumber__c":"[[7,\"seven\"]]"})");
+}
+
+TEST(EventMapperTest, NestedErrorsNameTheFieldPath) {
+  StructBuilder inner("Inner");
+  auto list = make_schema(data::Type::kArray);
+  list->value_schema = make_schema(data::Type::kFloat64);
+  inner.add("values", list, data::Array{data::Value(1.0), data::Value(std::nan(""))});
+  auto value = StructBuilder().add("Nested__c", inner.schema(), inner.value()).build();
+  Error error = mapping_error(value);
+  EXPECT_EQ(error.code, kCodeNonFiniteNumber);
+  EXPECT_EQ(error.message,
+            "topic orders partition 2 offset 17 field Nested__c.values[1]: nan is not a valid "
+            "JSON number");
+}
+
+TEST(EventMapperTest, ValueNotMatchingItsSchemaIsAnError) {
+  auto value =
+      StructBuilder().add("Count__c", make_schema(data::Type::kInt32), std::string("7")).build();
+  Error error = mapping_error(value);
+  EXPECT_EQ(error.code, kCodeInvalidFieldValue);
+  EXPECT_EQ(error.message,
+            "topic orders partition 2 offset 17 field Count__c: value does not match its INT32 "
+            "schema");
+}
+
+TEST(EventMapperTest, NoCustomFieldIsAnErrorNotASilentSkip) {
+  const auto string = make_schema(data::Type::kString);
+  auto value = StructBuilder()
+                   .add("ReplayId", string, std::string("1"))
+                   .add("_ObjectType", string, std::string("E__e"))
+                   .build();
+  Error error = mapping_error(value);
+  EXPECT_EQ(error.code, kCodeNoPublishableFields);
+  EXPECT_EQ(error.message,
+            "topic orders partition 2 offset 17: no field name ends in \"__c\", nothing to "
+            "publish (fields: ReplayId, _ObjectType)");
+}
+
+TEST(EventMapperTest, NoCustomFieldPointsAtCaseMismatches) {
+  // The case the original connector skipped silently (confluent-connector.md §6.2).
+  const auto string = make_schema(data::Type::kString);
+  auto value = StructBuilder()
+                   .add("REPLAYID", string, std::string("1"))
+                   .add("MESSAGE__C", string, std::string("hello"))
+                   .build();
+  Error error = mapping_error(value);
+  EXPECT_EQ(error.code, kCodeNoPublishableFields);
+  EXPECT_EQ(error.message,
+            "topic orders partition 2 offset 17: no field name ends in \"__c\", nothing to "
+            "publish (fields: REPLAYID, MESSAGE__C); MESSAGE__C differs only in case: names are "
+            "matched case-sensitively");
+}
+
+TEST(EventMapperTest, ValueMustBeAStruct) {
+  Error tombstone = mapping_error(data::SchemaAndValue{});
+  EXPECT_EQ(tombstone.code, kCodeTombstone);
+  EXPECT_EQ(tombstone.message,
+            "topic orders partition 2 offset 17: the value is null (a tombstone); an event needs "
+            "a struct");
+
+  Error text = mapping_error(
+      data::SchemaAndValue{make_schema(data::Type::kString), data::Value(std::string("x"))});
+  EXPECT_EQ(text.code, kCodeValueNotStruct);
+  EXPECT_EQ(text.message,
+            "topic orders partition 2 offset 17: the value is a STRING, not a STRUCT");
+}
+
+}  // namespace
+}  // namespace sfpe::map
