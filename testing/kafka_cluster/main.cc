@@ -43,7 +43,11 @@ int main(int argc, char** argv) {
                  "partitions of a --topic given without a count (auto-created topics get the "
                  "mock's built-in default: librdkafka 2.0.2 offers no way to change it)")
       ->check(CLI::PositiveNumber);
+  bool exit_with_parent = false;
+  app.add_flag("--exit-with-parent", exit_with_parent,
+               "stop when stdin closes, i.e. when the process that started this one dies");
   CLI11_PARSE(app, argc, argv);
+  if (exit_with_parent) sfpe::testing::exit_when_stdin_closes();
 
   auto cluster = sfpe::testing::MockKafkaCluster::create(brokers);
   if (!cluster.ok()) {

@@ -18,6 +18,7 @@ struct Started {
 Result<Started> start_program(const std::string& bin_dir, const std::string& program,
                               std::vector<std::string> args, const std::string& key) {
   args.insert(args.begin(), bin_dir + "/" + program);
+  args.push_back("--exit-with-parent");  // no fixture outlives a test that crashed
   auto process = ChildProcess::spawn(args);
   if (!process.ok()) return process.error();
   auto line = (*process)->wait_for_line(key + "=", kFixtureStartTimeout);

@@ -129,6 +129,8 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::vector<std:
                                                           const Environment& extra_env,
                                                           const std::string& tee_path) {
   if (argv.empty()) return Error::fatal("SPAWN", "ChildProcess::spawn needs a program");
+  auto in = make_pipe();
+  if (!in.ok()) return in.error();
   auto out = make_pipe();
   if (!out.ok()) return out.error();
   auto err = make_pipe();
@@ -154,7 +156,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::vector<std:
   posix_spawnattr_setsigmask(&spawn.attr, &no_signals);
   posix_spawnattr_setsigdefault(&spawn.attr, &all_signals);
   posix_spawnattr_setflags(&spawn.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawn_file_actions_addopen(&spawn.actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&spawn.actions, (*in)->read.get(), 0);
   posix_spawn_file_actions_adddup2(&spawn.actions, (*out)->write.get(), 1);
   posix_spawn_file_actions_adddup2(&spawn.actions, (*err)->write.get(), 2);
   posix_spawn_file_actions_addclosefrom_np(&spawn.actions, 3);
@@ -170,8 +172,12 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::vector<std:
   if (rc != 0) {
     return Error::fatal("SPAWN", fmt::format("cannot start {}: {}", argv[0], std::strerror(rc)));
   }
+  (*in)->read.reset();
   (*out)->write.reset();  // the child holds the write ends now: EOF comes when it exits
   (*err)->write.reset();
+  // Only this process holds the write end of the child's stdin (close-on-exec, and
+  // closefrom(3) in other children), so the child sees EOF when we close it or die.
+  child->stdin_write_fd_ = (*in)->write.release();
   // Both wake ends stay open until the reader is joined, so waking it can never raise SIGPIPE.
   child->wake_read_fd_ = (*wake)->read.release();
   child->wake_write_fd_ = (*wake)->write.release();
@@ -182,6 +188,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::vector<std:
 }
 
 ChildProcess::~ChildProcess() {
+  close_stdin();
   send_signal(SIGKILL);
   if (reaper_.joinable()) reaper_.join();
   // A grandchild may still hold the pipes open: tell the reader to drain what is there and stop.
@@ -285,6 +292,11 @@ std::string ChildProcess::stderr_text() const {
   return stderr_;
 }
 
+void ChildProcess::close_stdin() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (stdin_write_fd_ >= 0) ::close(std::exchange(stdin_write_fd_, -1));
+}
+
 void ChildProcess::send_signal(int signal) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!exited_ && pid_ > 0) ::kill(pid_, signal);
@@ -314,6 +326,17 @@ void block_termination_signals() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void exit_when_stdin_closes() {
+  std::thread([] {
+    char buffer[256];
+    for (;;) {
+      ssize_t n = ::read(0, buffer, sizeof(buffer));
+      if (n == 0 || (n < 0 && errno != EINTR)) break;
+    }
+    ::kill(::getpid(), SIGTERM);  // taken by wait_for_termination_signal(): a clean shutdown
+  }).detach();
 }
 
 int wait_for_termination_signal() {

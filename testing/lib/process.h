@@ -26,6 +26,8 @@ class ChildProcess {
   // Starts argv[0] (a path, or a name looked up in PATH) with this process's environment plus
   // `extra_env` (which overrides variables of the same name). The child starts with default
   // signal dispositions and an empty signal mask, and inherits no descriptor but 0, 1 and 2.
+  // Its stdin is a pipe nobody writes to, open until close_stdin(), destruction, or the death of
+  // this process (see exit_when_stdin_closes()).
   // When `tee_path` is not empty, everything the child writes is also appended to that file.
   static Result<std::unique_ptr<ChildProcess>> spawn(const std::vector<std::string>& argv,
                                                      const Environment& extra_env = {},
@@ -48,6 +50,8 @@ class ChildProcess {
   std::string stdout_text() const;
   std::string stderr_text() const;
 
+  // Gives the child end-of-file on stdin.
+  void close_stdin();
   // Sends `signal` unless the child has already exited (never signals a recycled pid).
   void send_signal(int signal);
   // Exit code, or 128 + signal number when a signal ended it; nullopt if still running after
@@ -62,6 +66,7 @@ class ChildProcess {
   void reap();
 
   pid_t pid_ = -1;
+  int stdin_write_fd_ = -1;
   int wake_read_fd_ = -1;  // a pipe the destructor writes to, to end read_output early
   int wake_write_fd_ = -1;
 
@@ -81,6 +86,10 @@ class ChildProcess {
 // For fixture programs: call first in main(), before any thread starts (threads inherit the
 // mask), so that SIGTERM and SIGINT wait for wait_for_termination_signal() instead of killing.
 void block_termination_signals();
+// For fixture programs started by ChildProcess (their --exit-with-parent option): raises SIGTERM
+// when stdin reaches end-of-file, so a fixture does not outlive a parent that died without
+// stopping it. Call after block_termination_signals().
+void exit_when_stdin_closes();
 // Blocks until SIGTERM or SIGINT arrives; returns its number.
 int wait_for_termination_signal();
 

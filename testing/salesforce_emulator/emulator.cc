@@ -570,11 +570,7 @@ SalesforceEmulator::Reply SalesforceEmulator::publish_single(const std::string& 
     // A failed single save comes back as the generic error array (§2.4); for the platform-event
     // codes that is probably a 400 (unverified, §2.4).
     json errors = json::array();
-    for (const ApiError& e : outcome.errors) {
-      ApiError top = e;
-      if (!top.fields) top.fields = std::vector<std::string>{};
-      errors.push_back(top.top_level());
-    }
+    for (const ApiError& e : outcome.errors) errors.push_back(e.top_level());
     return Reply{400, errors};
   }
   return Reply{

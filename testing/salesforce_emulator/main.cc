@@ -24,7 +24,11 @@ int main(int argc, char** argv) {
                  "JSON file with the org's credentials and events (keys of EmulatorConfig)");
   app.add_option("--latency-ms", latency_ms, "latency added to every publish request")
       ->check(CLI::NonNegativeNumber);
+  bool exit_with_parent = false;
+  app.add_flag("--exit-with-parent", exit_with_parent,
+               "stop when stdin closes, i.e. when the process that started this one dies");
   CLI11_PARSE(app, argc, argv);
+  if (exit_with_parent) sfpe::testing::exit_when_stdin_closes();
 
   sfpe::testing::EmulatorConfig config;
   if (!config_path.empty()) {

@@ -17,7 +17,11 @@ int main(int argc, char** argv) {
   app.add_option("--host", host, "address to listen on");
   app.add_option("--port", port, "port to listen on; 0 picks a free one")
       ->check(CLI::Range(0, 65535));
+  bool exit_with_parent = false;
+  app.add_flag("--exit-with-parent", exit_with_parent,
+               "stop when stdin closes, i.e. when the process that started this one dies");
   CLI11_PARSE(app, argc, argv);
+  if (exit_with_parent) sfpe::testing::exit_when_stdin_closes();
 
   sfpe::testing::SchemaRegistryServer server;
   if (auto status = server.start(host, port); !status.ok()) {
