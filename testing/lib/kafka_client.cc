@@ -130,58 +130,6 @@ Result<std::vector<int64_t>> end_offsets(const std::string& bootstrap_servers,
   return result;
 }
 
-Result<std::vector<kafka::Record>> read_all(const std::string& bootstrap_servers,
-                                            const std::string& topic, int partitions) {
-  auto ends = end_offsets(bootstrap_servers, topic, partitions);
-  if (!ends.ok()) return ends.error();
-  auto rk = make_plain_consumer(bootstrap_servers, "sfpe-test-reader");
-  if (!rk.ok()) return rk.error();
-  PartitionList list(rd_kafka_topic_partition_list_new(partitions));
-  int remaining = 0;
-  for (int p = 0; p < partitions; ++p) {
-    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-    if ((*ends)[p] > 0) ++remaining;
-  }
-  rd_kafka_assign(rk->get(), list.get());
-  std::vector<kafka::Record> records;
-  std::vector<bool> done(partitions, false);
-  for (int p = 0; p < partitions; ++p) done[p] = (*ends)[p] == 0;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (remaining > 0 && std::chrono::steady_clock::now() < deadline) {
-    kafka::KafkaMessage m(rd_kafka_consumer_poll(rk->get(), 500));
-    if (!m || m->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
-    kafka::Record r;
-    r.topic = topic;
-    r.partition = m->partition;
-    r.offset = m->offset;
-    rd_kafka_timestamp_type_t type;
-    r.timestamp_ms = rd_kafka_message_timestamp(m.get(), &type);
-    if (m->key) r.key.emplace(static_cast<const char*>(m->key), m->key_len);
-    if (m->payload) r.value.emplace(static_cast<const char*>(m->payload), m->len);
-    rd_kafka_headers_t* headers = nullptr;
-    if (rd_kafka_message_headers(m.get(), &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      const char* name;
-      const void* value;
-      size_t size;
-      for (size_t i = 0;
-           rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-           ++i) {
-        kafka::Header h{name, std::nullopt};
-        if (value) h.value.emplace(static_cast<const char*>(value), size);
-        r.headers.push_back(std::move(h));
-      }
-    }
-    records.push_back(std::move(r));
-    if (!done[m->partition] && m->offset + 1 >= (*ends)[m->partition]) {
-      done[m->partition] = true;
-      --remaining;
-    }
-  }
-  rd_kafka_consumer_close(rk->get());
-  if (remaining > 0) return Error::transient("READ_ALL", "timed out reading " + topic);
-  return records;
-}
-
 }  // namespace sfpe::testing
 
 namespace sfpe::testing {

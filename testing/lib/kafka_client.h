@@ -45,10 +45,6 @@ Result<std::vector<int64_t>> committed_offsets(const std::string& bootstrap_serv
 Result<std::vector<int64_t>> end_offsets(const std::string& bootstrap_servers,
                                          const std::string& topic, int partitions);
 
-// Reads every record of `topic` from the beginning up to its current end offsets.
-Result<std::vector<kafka::Record>> read_all(const std::string& bootstrap_servers,
-                                            const std::string& topic, int partitions);
-
 }  // namespace sfpe::testing
 
 namespace sfpe::testing {
