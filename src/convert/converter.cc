@@ -10,6 +10,9 @@
 
 #include "convert/avro/decoder.h"
 #include "convert/error_codes.h"
+#include "convert/json/json_converter.h"
+#include "convert/json/json_schema_converter.h"
+#include "convert/protobuf/protobuf_converter.h"
 #include "convert/record_context.h"
 #include "convert/wire_format.h"
 
@@ -150,19 +153,27 @@ Status AvroConverter::collect_references(const RegisteredSchema& schema, int dep
 Result<std::unique_ptr<Converter>> make_value_converter(
     const std::string& class_name, const std::map<std::string, std::string>& settings,
     std::shared_ptr<SchemaRegistryClient> registry) {
-  if (class_name == AvroConverter::kClassName) {
-    auto converter = AvroConverter::create(settings, std::move(registry));
+  auto erase = [](auto converter) -> Result<std::unique_ptr<Converter>> {
     if (!converter.ok()) return converter.error();
     return std::unique_ptr<Converter>(std::move(converter.value()));
-  }
-  static const std::set<std::string> kNotYet = {
-      "io.confluent.connect.json.JsonSchemaConverter",
-      "io.confluent.connect.protobuf.ProtobufConverter",
   };
-  // These give schemaless values (or bare primitives), never the struct an event is built from;
-  // the original connector refuses schemaless JSON (confluent-connector.md §3.10).
+  if (class_name == AvroConverter::kClassName) {
+    return erase(AvroConverter::create(settings, std::move(registry)));
+  }
+  if (class_name == JsonSchemaConverter::kClassName) {
+    return erase(JsonSchemaConverter::create(settings, std::move(registry)));
+  }
+  if (class_name == ProtobufConverter::kClassName) {
+    return erase(ProtobufConverter::create(settings, std::move(registry)));
+  }
+  // JsonConverter carries its schema in each record ({"schema":...,"payload":...}); with
+  // schemas.enable=false every record is refused as schemaless JSON, naming the record.
+  if (class_name == JsonConverter::kClassName) {
+    return erase(JsonConverter::create(settings, std::move(registry)));
+  }
+  // These give bare primitives, never the struct an event is built from; the original connector
+  // refuses schemaless data (confluent-connector.md §3.10).
   static const std::set<std::string> kSchemaless = {
-      "org.apache.kafka.connect.json.JsonConverter",
       "org.apache.kafka.connect.storage.StringConverter",
       "org.apache.kafka.connect.converters.ByteArrayConverter",
       "org.apache.kafka.connect.converters.DoubleConverter",
@@ -171,15 +182,12 @@ Result<std::unique_ptr<Converter>> make_value_converter(
       "org.apache.kafka.connect.converters.LongConverter",
       "org.apache.kafka.connect.converters.ShortConverter",
   };
-  if (kNotYet.count(class_name) != 0) {
-    return config_error(fmt::format("{}: {} is not supported yet (supported: {})",
-                                    kConverterProperty, class_name, AvroConverter::kClassName));
-  }
   if (kSchemaless.count(class_name) != 0) {
     return config_error(fmt::format(
         "{}: {} is not supported: schemaless data is not supported, the sink needs records with "
-        "a schema (use {})",
-        kConverterProperty, class_name, AvroConverter::kClassName));
+        "a schema (use {}, {}, {} or {} with schemas.enable=true)",
+        kConverterProperty, class_name, AvroConverter::kClassName, JsonSchemaConverter::kClassName,
+        ProtobufConverter::kClassName, JsonConverter::kClassName));
   }
   return config_error(
       fmt::format("{}: unknown converter class \"{}\"", kConverterProperty, class_name));

@@ -65,9 +65,9 @@ class AvroConverter : public Converter {
   std::unordered_map<int32_t, std::shared_ptr<const ParsedSchema>> schemas_;
 };
 
-// Builds the value converter named by value.converter. Only AvroConverter is supported;
-// JsonSchemaConverter and ProtobufConverter are not yet; schemaless converters (JsonConverter,
-// StringConverter, ByteArrayConverter, ...) are refused because the sink needs a schema'd
+// Builds the value converter named by value.converter: AvroConverter, JsonSchemaConverter,
+// ProtobufConverter, or JsonConverter (schemas.enable=true). Converters of bare primitives
+// (StringConverter, ByteArrayConverter, ...) are refused because the sink needs a schema'd
 // struct (confluent-connector.md §3.10). `registry` may be null: one is then built from
 // `settings`. Errors are fatal CONFIG_INVALID.
 Result<std::unique_ptr<Converter>> make_value_converter(

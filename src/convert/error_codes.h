@@ -19,6 +19,13 @@ inline constexpr const char* kCodeRegistryError = "SCHEMA_REGISTRY_ERROR";      
 inline constexpr const char* kCodeUnsupportedSchemaType = "UNSUPPORTED_SCHEMA_TYPE";  // permanent
 inline constexpr const char* kCodeInvalidAvroSchema = "INVALID_AVRO_SCHEMA";          // permanent
 inline constexpr const char* kCodeInvalidAvroData = "INVALID_AVRO_DATA";              // permanent
+inline constexpr const char* kCodeInvalidJsonSchema = "INVALID_JSON_SCHEMA";          // permanent
+inline constexpr const char* kCodeInvalidJsonData = "INVALID_JSON_DATA";              // permanent
+inline constexpr const char* kCodeInvalidProtobufSchema = "INVALID_PROTOBUF_SCHEMA";  // permanent
+inline constexpr const char* kCodeInvalidProtobufData = "INVALID_PROTOBUF_DATA";      // permanent
+// JsonConverter with schemas.enable=false, or a value without the {"schema","payload"} envelope:
+// the sink needs a schema (confluent-connector.md §3.10). Permanent.
+inline constexpr const char* kCodeSchemalessJson = "SCHEMALESS_JSON";
 
 // Configuration (fatal: the task cannot start).
 inline constexpr const char* kCodeConfigInvalid = "CONFIG_INVALID";

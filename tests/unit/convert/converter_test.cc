@@ -188,24 +188,18 @@ TEST(ValueConverterFactoryTest, RefusesWhatItCannotConvert) {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {"io.confluent.connect.json.JsonSchemaConverter",
-       "value.converter: io.confluent.connect.json.JsonSchemaConverter is not supported yet "
-       "(supported: io.confluent.connect.avro.AvroConverter)"},
-      {"io.confluent.connect.protobuf.ProtobufConverter",
-       "value.converter: io.confluent.connect.protobuf.ProtobufConverter is not supported yet "
-       "(supported: io.confluent.connect.avro.AvroConverter)"},
-      {"org.apache.kafka.connect.json.JsonConverter",
-       "value.converter: org.apache.kafka.connect.json.JsonConverter is not supported: schemaless "
-       "data is not supported, the sink needs records with a schema (use "
-       "io.confluent.connect.avro.AvroConverter)"},
       {"org.apache.kafka.connect.storage.StringConverter",
        "value.converter: org.apache.kafka.connect.storage.StringConverter is not supported: "
        "schemaless data is not supported, the sink needs records with a schema (use "
-       "io.confluent.connect.avro.AvroConverter)"},
+       "io.confluent.connect.avro.AvroConverter, io.confluent.connect.json.JsonSchemaConverter, "
+       "io.confluent.connect.protobuf.ProtobufConverter or "
+       "org.apache.kafka.connect.json.JsonConverter with schemas.enable=true)"},
       {"org.apache.kafka.connect.converters.ByteArrayConverter",
        "value.converter: org.apache.kafka.connect.converters.ByteArrayConverter is not "
        "supported: schemaless data is not supported, the sink needs records with a schema (use "
-       "io.confluent.connect.avro.AvroConverter)"},
+       "io.confluent.connect.avro.AvroConverter, io.confluent.connect.json.JsonSchemaConverter, "
+       "io.confluent.connect.protobuf.ProtobufConverter or "
+       "org.apache.kafka.connect.json.JsonConverter with schemas.enable=true)"},
       {"com.example.MyConverter",
        "value.converter: unknown converter class \"com.example.MyConverter\""},
   };

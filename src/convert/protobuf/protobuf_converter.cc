@@ -1,0 +1,16 @@
+#include "convert/protobuf/protobuf_converter.h"
+
+#include "convert/error_codes.h"
+
+namespace sfpe::convert {
+
+Result<std::unique_ptr<ProtobufConverter>> ProtobufConverter::create(
+    const std::map<std::string, std::string>&, std::shared_ptr<SchemaRegistryClient>) {
+  return Error::fatal(kCodeConfigInvalid, "value.converter: ProtobufConverter is not built yet");
+}
+
+Result<data::SchemaAndValue> ProtobufConverter::to_connect(const kafka::Record&) {
+  return Error::permanent(kCodeUnsupportedSchemaType, "not built yet");
+}
+
+}  // namespace sfpe::convert
