@@ -311,6 +311,13 @@ void add_connector_errors(TableBuilder& t) {
         "`log` logs the error and skips the record, `ignore` skips the record.")
       .def("fail")
       .valid(one_of({"fail", "log", "ignore"}));
+  t.add("behavior.on.null.values", kString, kLow,
+        "What to do with a record whose value is null (a tombstone): `ignore` counts it as "
+        "skipped and commits its offset; `fail` stops the task at that record, naming its topic, "
+        "partition and offset, without committing it. sfpe-sink's own setting: the original "
+        "connector has none.")
+      .def("ignore")
+      .valid(one_of({"ignore", "fail"}));
   t.add("errors.retry.timeout", kLong, kMedium,
         "The maximum duration in milliseconds that a failed operation will be reattempted. The "
         "default is 0, which means no retries will be attempted. Use -1 for infinite retries.")

@@ -138,6 +138,7 @@ Result<ConnectorConfig> ConnectorConfig::from(const Properties& properties) {
   config.behavior_on_api_errors = behavior == "log"      ? ApiErrorBehavior::kLog
                                   : behavior == "ignore" ? ApiErrorBehavior::kIgnore
                                                          : ApiErrorBehavior::kFail;
+  config.fail_on_null_values = to_lower(view.string("behavior.on.null.values")) == "fail";
 
   ErrorSettings& errors = config.errors;
   errors.tolerance = to_lower(view.string("errors.tolerance")) == "all" ? ErrorTolerance::kAll

@@ -103,6 +103,7 @@ struct ConnectorConfig {
   std::string event_name;    // ends in __e
   SalesforceSettings salesforce;
   ApiErrorBehavior behavior_on_api_errors = ApiErrorBehavior::kFail;
+  bool fail_on_null_values = false;  // behavior.on.null.values=fail
   ErrorSettings errors;
   ReporterSettings reporter;
   ConverterSettings key_converter;

@@ -2,13 +2,17 @@
 #include "map/event_mapper.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cctype>
 #include <charconv>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "convert/record_context.h"
 #include "map/value_format.h"
@@ -17,6 +21,8 @@ namespace sfpe::map {
 namespace {
 
 constexpr auto kReplaceInvalid = nlohmann::json::error_handler_t::replace;
+constexpr int64_t kMillisPerDay = 86400000;
+constexpr int64_t kMaxDays = INT64_MAX / kMillisPerDay - 1;
 
 bool ends_with_ignoring_case(std::string_view name, std::string_view suffix) {
   if (name.size() < suffix.size()) return false;
@@ -33,17 +39,28 @@ bool ends_with_ignoring_case(std::string_view name, std::string_view suffix) {
 // Renders one value; `path` names the field for errors ("Address__c.lines[2]").
 class ValueWriter {
  public:
-  explicit ValueWriter(const kafka::Record& where) : where_(where) {}
+  ValueWriter(const kafka::Record& where, const std::string& event_name)
+      : where_(where), event_name_(event_name) {}
 
   Error error(const char* code, const std::string& path, const std::string& what) const {
     return Error::permanent(
         code, fmt::format("{} field {}: {}", convert::describe_record(where_), path, what));
   }
 
-  // A top-level event field: nested structures travel as compact JSON text, since an event
-  // field holds a scalar.
-  Result<EventJson> field_value(const data::Schema& schema, const data::Value& value,
-                                const std::string& path) {
+  // One top-level value coerced onto the event field `def` (see event_mapper.h).
+  Result<EventJson> coerce(const EventFieldDef& def, const data::Schema& schema,
+                           const data::Value& value, const std::string& path) {
+    if (value.is_null()) return EventJson(nullptr);
+    switch (def.type) {
+      case FieldType::kNumber: return to_number(def, schema, value, path);
+      case FieldType::kCheckbox: return to_checkbox(def, schema, value, path);
+      case FieldType::kDate: return to_date(def, schema, value, path);
+      case FieldType::kDateTime: return to_datetime(def, schema, value, path);
+      case FieldType::kText:
+      case FieldType::kLongText: return to_text(def, schema, value, path);
+      case FieldType::kOther: break;
+    }
+    // Not a Platform Event field type: the natural JSON value, nested values as JSON text.
     auto json = to_json(schema, value, path);
     if (!json.ok() || !(json->is_object() || json->is_array())) return json;
     return EventJson(json->dump(-1, ' ', false, kReplaceInvalid));
@@ -122,6 +139,181 @@ class ValueWriter {
   }
 
  private:
+  // How a value's type is named in errors: its Connect logical name or type.
+  static std::string describe_type(const data::Schema& schema) {
+    if (schema.name == data::kDateLogical) return "Date";
+    if (schema.name == data::kTimestampLogical) return "Timestamp";
+    if (schema.name == data::kTimeLogical) return "Time";
+    if (schema.name == data::kDecimalLogical) return "Decimal";
+    return data::to_string(schema.type);
+  }
+
+  Error type_mismatch(const EventFieldDef& def, const data::Schema& schema,
+                      const std::string& path, const std::string& detail = "") const {
+    return error(kCodeFieldTypeMismatch, path,
+                 fmt::format("a {} value cannot be published to {} field {} of {}{}",
+                             describe_type(schema), to_string(def.type), def.name,
+                             event_name_, detail));
+  }
+
+  Error unreadable(const EventFieldDef& def, const std::string& path, const std::string& text,
+                   const char* expected) const {
+    return error(kCodeInvalidFieldValue, path,
+                 fmt::format("\"{}\" is not {} for {} field {}", to_valid_utf8(text), expected,
+                             to_string(def.type), def.name));
+  }
+
+  Result<EventJson> to_number(const EventFieldDef& def, const data::Schema& schema,
+                              const data::Value& value, const std::string& path) {
+    const bool logical_time = schema.name == data::kDateLogical ||
+                              schema.name == data::kTimestampLogical ||
+                              schema.name == data::kTimeLogical;
+    Result<EventJson> number = EventJson();
+    switch (schema.type) {
+      case data::Type::kInt8:
+      case data::Type::kInt16:
+      case data::Type::kInt32:
+      case data::Type::kInt64:
+      case data::Type::kFloat32:
+      case data::Type::kFloat64:
+        if (logical_time) return type_mismatch(def, schema, path);
+        number = to_json(schema, value, path);
+        break;
+      case data::Type::kBytes:
+        if (schema.name != data::kDecimalLogical) return type_mismatch(def, schema, path);
+        number = to_json(schema, value, path);
+        break;
+      case data::Type::kString: {
+        const std::string* text = value.get_if<std::string>();
+        if (text == nullptr) return to_json(schema, value, path);  // reports the mismatch
+        if (!is_decimal_number_text(*text)) return unreadable(def, path, *text, "a number");
+        number = number_from_text(*text, path);
+        break;
+      }
+      default:
+        return type_mismatch(def, schema, path);
+    }
+    if (!number.ok()) return number;
+    if (def.precision > 0 && number->is_number()) {
+      // Salesforce rounds extra decimals but refuses more integer digits than precision - scale
+      // allow (NUMBER_OUTSIDE_VALID_RANGE); refusing here saves the API call.
+      const double limit = std::pow(10.0, def.precision - def.scale);
+      if (std::fabs(number->get<double>()) >= limit) {
+        return error(kCodeNumberOutOfRange, path,
+                     fmt::format("{} is outside the range of Number field {} (precision {}, "
+                                 "scale {})",
+                                 number->dump(), def.name, def.precision, def.scale));
+      }
+    }
+    return number;
+  }
+
+  // Exact number text -> an integer when it is one that fits int64, else the nearest double.
+  Result<EventJson> number_from_text(const std::string& text, const std::string& path) {
+    const char* begin = text.data() + (text.starts_with('+') ? 1 : 0);
+    const char* end = text.data() + text.size();
+    int64_t whole = 0;
+    auto parsed = std::from_chars(begin, end, whole);
+    if (parsed.ec == std::errc() && parsed.ptr == end) return EventJson(whole);
+    double nearest = 0;
+    std::from_chars(begin, end, nearest);
+    if (!std::isfinite(nearest)) {
+      return error(kCodeNonFiniteNumber, path,
+                   fmt::format("{} is too large for a JSON number", text));
+    }
+    return EventJson(nearest);
+  }
+
+  Result<EventJson> to_checkbox(const EventFieldDef& def, const data::Schema& schema,
+                                const data::Value& value, const std::string& path) {
+    if (schema.type == data::Type::kBoolean) return to_json(schema, value, path);
+    if (schema.type == data::Type::kString) {
+      const std::string* text = value.get_if<std::string>();
+      if (text == nullptr) return to_json(schema, value, path);
+      std::string folded = *text;
+      for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (folded == "true") return EventJson(true);
+      if (folded == "false") return EventJson(false);
+      return unreadable(def, path, *text, "true or false");
+    }
+    return type_mismatch(def, schema, path);
+  }
+
+  Result<EventJson> to_date(const EventFieldDef& def, const data::Schema& schema,
+                            const data::Value& value, const std::string& path) {
+    const int64_t* number = value.get_if<int64_t>();
+    if (schema.name == data::kDateLogical && number != nullptr) {
+      return EventJson(to_iso_date(*number));
+    }
+    if (schema.name == data::kTimestampLogical && number != nullptr) {
+      if (*number % kMillisPerDay != 0) {
+        return type_mismatch(def, schema, path,
+                             fmt::format(": {} is not at midnight UTC, and a Date has no time",
+                                         to_iso8601_millis(*number)));
+      }
+      return EventJson(to_iso_date(*number / kMillisPerDay));
+    }
+    if (schema.type == data::Type::kString && schema.name.empty()) {
+      const std::string* text = value.get_if<std::string>();
+      if (text == nullptr) return to_json(schema, value, path);
+      auto days = parse_iso_date(*text);
+      if (!days) return unreadable(def, path, *text, "a yyyy-MM-dd date");
+      return EventJson(to_iso_date(*days));
+    }
+    return type_mismatch(def, schema, path);
+  }
+
+  Result<EventJson> to_datetime(const EventFieldDef& def, const data::Schema& schema,
+                                const data::Value& value, const std::string& path) {
+    const int64_t* number = value.get_if<int64_t>();
+    if (schema.name == data::kTimestampLogical && number != nullptr) {
+      return EventJson(to_iso8601_millis(*number));
+    }
+    if (schema.name == data::kDateLogical && number != nullptr) {
+      // Days to milliseconds can overflow only far outside any year Salesforce accepts.
+      if (*number > kMaxDays || *number < -kMaxDays) {
+        return error(kCodeInvalidFieldValue, path,
+                     fmt::format("Date {} is out of range", to_iso_date(*number)));
+      }
+      return EventJson(to_iso8601_millis(*number * kMillisPerDay));
+    }
+    if (schema.type == data::Type::kString && schema.name.empty()) {
+      const std::string* text = value.get_if<std::string>();
+      if (text == nullptr) return to_json(schema, value, path);
+      auto millis = parse_iso_datetime(*text);
+      if (!millis) {
+        return unreadable(def, path, *text, "an ISO-8601 date-time with a zone");
+      }
+      return EventJson(to_iso8601_millis(*millis));
+    }
+    return type_mismatch(def, schema, path);
+  }
+
+  Result<EventJson> to_text(const EventFieldDef& def, const data::Schema& schema,
+                            const data::Value& value, const std::string& path) {
+    auto json = to_json(schema, value, path);
+    if (!json.ok()) return json;
+    std::string text = json->is_string() ? json->get<std::string>()
+                                         : json->dump(-1, ' ', false, kReplaceInvalid);
+    if (def.length > 0) {
+      const size_t characters = count_characters(text);
+      if (characters > static_cast<size_t>(def.length)) {
+        return error(kCodeValueTooLong, path,
+                     fmt::format("{} characters are more than the {} that {} field {} holds",
+                                 characters, def.length, to_string(def.type), def.name));
+      }
+    }
+    return EventJson(std::move(text));
+  }
+
+  // Characters as Salesforce counts a field's length: Unicode code points (unverified against
+  // UTF-16 units for characters outside the Basic Multilingual Plane).
+  static size_t count_characters(std::string_view text) {
+    size_t count = 0;
+    for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return count;
+  }
+
   Result<EventJson> integer_json(const data::Schema& schema, int64_t number,
                                  const std::string& path) {
     // Salesforce Date and Date/Time fields take ISO text (salesforce-api.md §5).
@@ -218,11 +410,13 @@ class ValueWriter {
   }
 
   const kafka::Record& where_;
+  const std::string& event_name_;
 };
 
 }  // namespace
 
-Result<EventJson> map_to_event(const data::SchemaAndValue& value, const kafka::Record& where) {
+Result<EventJson> map_to_event(const data::SchemaAndValue& value, const EventSchema& event_schema,
+                               const kafka::Record& where) {
   if (value.schema == nullptr || value.value.is_null()) {
     return Error::permanent(kCodeTombstone,
                             fmt::format("{}: the value is null (a tombstone); an event needs a "
@@ -242,36 +436,47 @@ Result<EventJson> map_to_event(const data::SchemaAndValue& value, const kafka::R
         fmt::format("{}: the struct has {} values for {} fields", convert::describe_record(where),
                     record->values.size(), schema.fields.size()));
   }
-  ValueWriter writer(where);
+  ValueWriter writer(where, event_schema.event_name());
   EventJson event = EventJson::object();
+  std::vector<std::pair<const EventFieldDef*, const std::string*>> used;
   std::string other_names;
-  std::string case_mismatch;
   for (size_t i = 0; i < schema.fields.size(); ++i) {
     const data::Field& field = schema.fields[i];
-    // Exact, case-sensitive suffix: the original connector skipped MESSAGE__C
-    // (confluent-connector.md §6.2).
-    if (!field.name.ends_with(kCustomFieldSuffix)) {
+    if (!ends_with_ignoring_case(field.name, kCustomFieldSuffix)) {
       other_names += (other_names.empty() ? "" : ", ") + field.name;
-      if (case_mismatch.empty() && ends_with_ignoring_case(field.name, kCustomFieldSuffix)) {
-        case_mismatch = field.name;
-      }
       continue;
     }
-    auto json = writer.field_value(*field.schema, record->values[i], field.name);
+    const EventFieldDef* def = event_schema.find(field.name);
+    if (def == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& f : event_schema.fields()) names.push_back(f.name);
+      return Error::permanent(
+          kCodeUnknownEventField,
+          fmt::format("{}: field {} is not a field of event {} (its custom fields: {})",
+                      convert::describe_record(where), to_valid_utf8(field.name),
+                      event_schema.event_name(),
+                      names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
+    }
+    for (const auto& [seen, seen_name] : used) {
+      if (seen == def) {
+        return Error::permanent(
+            kCodeDuplicateEventField,
+            fmt::format("{}: fields {} and {} both name event field {}",
+                        convert::describe_record(where), to_valid_utf8(*seen_name),
+                        to_valid_utf8(field.name), def->name));
+      }
+    }
+    used.emplace_back(def, &field.name);
+    auto json = writer.coerce(*def, *field.schema, record->values[i], field.name);
     if (!json.ok()) return json.error();
-    event[to_valid_utf8(field.name)] = std::move(json.value());
+    event[def->name] = std::move(json.value());
   }
   if (event.empty()) {
-    std::string hint = case_mismatch.empty() ? ""
-                                             : fmt::format(
-                                                   "; {} differs only in case: names are matched "
-                                                   "case-sensitively",
-                                                   case_mismatch);
     return Error::permanent(
         kCodeNoPublishableFields,
-        fmt::format("{}: no field name ends in \"{}\", nothing to publish (fields: {}){}",
+        fmt::format("{}: no field name ends in \"{}\", nothing to publish (fields: {})",
                     convert::describe_record(where), kCustomFieldSuffix,
-                    other_names.empty() ? "none" : other_names, hint));
+                    other_names.empty() ? "none" : other_names));
   }
   return event;
 }

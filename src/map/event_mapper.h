@@ -10,6 +10,7 @@
 #include "common/result.h"
 #include "data/value.h"
 #include "kafka/record.h"
+#include "map/event_schema.h"
 
 namespace sfpe::map {
 
@@ -17,6 +18,11 @@ namespace sfpe::map {
 inline constexpr const char* kCodeTombstone = "TOMBSTONE";  // null value
 inline constexpr const char* kCodeValueNotStruct = "VALUE_NOT_STRUCT";
 inline constexpr const char* kCodeNoPublishableFields = "NO_PUBLISHABLE_FIELDS";
+inline constexpr const char* kCodeUnknownEventField = "UNKNOWN_EVENT_FIELD";
+inline constexpr const char* kCodeDuplicateEventField = "DUPLICATE_EVENT_FIELD";
+inline constexpr const char* kCodeFieldTypeMismatch = "FIELD_TYPE_MISMATCH";
+inline constexpr const char* kCodeValueTooLong = "VALUE_TOO_LONG";
+inline constexpr const char* kCodeNumberOutOfRange = "NUMBER_OUT_OF_RANGE";
 inline constexpr const char* kCodeNonFiniteNumber = "NON_FINITE_NUMBER";  // NaN, Infinity
 inline constexpr const char* kCodeInvalidFieldValue = "INVALID_FIELD_VALUE";
 
@@ -25,16 +31,29 @@ inline constexpr const char* kCustomFieldSuffix = "__c";
 // Fields keep the value schema's order, so bodies are deterministic and easy to read.
 using EventJson = nlohmann::ordered_json;
 
-// The event body for `value`, e.g. {"TextField__c":"This is a Text field","NumberField__c":33.0}.
-// `where` is the record it came from, named in every error.
-//  - The value must be a STRUCT; fields whose names end in "__c" (case-sensitive) are kept,
-//    all others (ReplayId, CreatedDate, CreatedById, EventUuid, _ObjectType, _EventType, ...)
-//    dropped. No "__c" field at all is NO_PUBLISHABLE_FIELDS, never a silent skip.
-//  - string -> string (invalid UTF-8 replaced by U+FFFD); int8..int64 -> integer; float32 /
-//    float64 -> number (NaN / Infinity: NON_FINITE_NUMBER); boolean; Date -> "yyyy-MM-dd";
-//    Timestamp -> "yyyy-MM-ddTHH:mm:ss.SSSZ"; Time -> "HH:mm:ss.SSSZ"; Decimal -> number;
-//    bytes -> base64 string; null -> null; struct / array / map -> compact JSON text.
-Result<EventJson> map_to_event(const data::SchemaAndValue& value, const kafka::Record& where);
+// The event body for `value`, e.g. {"TextField__c":"This is a Text field","NumberField__c":33.0},
+// shaped by `event` (the describe). `where` is the record it came from, named in every error.
+//  - The value must be a STRUCT. Fields whose names end in "__c" (any case) are matched to the
+//    event's fields ignoring case and sent with the describe's spelling; all others
+//    (ReplayId, CreatedDate, CreatedById, EventUuid, _ObjectType, _EventType, ...) are dropped.
+//    A "__c" field the event does not define is UNKNOWN_EVENT_FIELD; two record fields for one
+//    event field DUPLICATE_EVENT_FIELD; no "__c" field at all NO_PUBLISHABLE_FIELDS (never a
+//    silent skip).
+//  - Values are coerced to the event field's type; null stays null:
+//    Number: integers, floats (NaN / Infinity: NON_FINITE_NUMBER), Decimal (exact text),
+//      numeric strings; more integer digits than precision - scale allow: NUMBER_OUT_OF_RANGE.
+//    Checkbox: boolean, or the strings "true" / "false" (any case).
+//    Date: Date -> "yyyy-MM-dd"; a Timestamp at midnight UTC; a "yyyy-MM-dd" string.
+//    Date/Time: Timestamp -> "yyyy-MM-ddTHH:mm:ss.SSSZ"; Date (midnight UTC); an ISO-8601
+//      string with a zone, normalized to UTC with milliseconds.
+//    Text, Long Text Area: strings as they are (invalid UTF-8 replaced by U+FFFD); numbers and
+//      booleans as their JSON text; Date, Timestamp, Time ("HH:mm:ss.SSSZ") as ISO text;
+//      Decimal as its exact text; bytes as base64; struct / array / map as compact JSON text.
+//      More characters than the field's length: VALUE_TOO_LONG.
+//    Anything else (a struct for a Number, text for a Checkbox, ...) is FIELD_TYPE_MISMATCH or,
+//    for unreadable text, INVALID_FIELD_VALUE, naming the field and the event field's type.
+Result<EventJson> map_to_event(const data::SchemaAndValue& value, const EventSchema& event,
+                               const kafka::Record& where);
 
 // The body as sent: compact JSON text.
 std::string serialize_event(const EventJson& event);

@@ -39,6 +39,28 @@ CivilDate civil_from_days(int64_t days) {
   return {year, month, day};
 }
 
+// Howard Hinnant's days_from_civil, the inverse of civil_from_days.
+int64_t days_from_civil(int64_t year, int month, int day) {
+  year -= month <= 2 ? 1 : 0;
+  const int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const int64_t yoe = year - era * 400;                                         // [0, 399]
+  const int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;  // [0, 365]
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                    // [0, 146096]
+  return era * 146097 + doe - 719468;
+}
+
+// `count` ASCII digits of `text` at `at` into *value.
+bool read_digits(std::string_view text, size_t at, size_t count, int* value) {
+  if (at + count > text.size()) return false;
+  int result = 0;
+  for (size_t i = at; i < at + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    result = result * 10 + (text[i] - '0');
+  }
+  *value = result;
+  return true;
+}
+
 // ISO 8601 years: four digits, a sign beyond 0000..9999 (as java.time prints them).
 std::string format_year(int64_t year) {
   if (year > 9999) return fmt::format("+{}", year);
@@ -73,6 +95,88 @@ std::string to_iso_date(int64_t days) { return format_date(days); }
 std::optional<std::string> to_iso_time(int64_t millis_of_day) {
   if (millis_of_day < 0 || millis_of_day >= kMillisPerDay) return std::nullopt;
   return format_time(millis_of_day);
+}
+
+std::optional<int64_t> parse_iso_date(std::string_view text) {
+  int year, month, day;
+  if (text.size() != 10 || !read_digits(text, 0, 4, &year) || text[4] != '-' ||
+      !read_digits(text, 5, 2, &month) || text[7] != '-' || !read_digits(text, 8, 2, &day)) {
+    return std::nullopt;
+  }
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) return std::nullopt;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month == 2 && day == 29 && !leap) return std::nullopt;
+  return days_from_civil(year, month, day);
+}
+
+std::optional<int64_t> parse_iso_datetime(std::string_view text) {
+  if (text.size() < 16) return std::nullopt;
+  auto days = parse_iso_date(text.substr(0, 10));
+  int hour, minute, second = 0, millis = 0;
+  if (!days || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
+      !read_digits(text, 11, 2, &hour) || text[13] != ':' || !read_digits(text, 14, 2, &minute) ||
+      hour > 23 || minute > 59) {
+    return std::nullopt;
+  }
+  std::string_view rest = text.substr(16);
+  if (rest.starts_with(':')) {
+    if (!read_digits(rest, 1, 2, &second) || second > 59) return std::nullopt;
+    rest.remove_prefix(3);
+    if (rest.starts_with('.') || rest.starts_with(',')) {
+      size_t digits = 1;
+      while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+      if (digits == 1 || digits > 10) return std::nullopt;  // 1 to 9 fraction digits
+      for (size_t i = 1; i <= 3; ++i) {
+        millis = millis * 10 + (i < digits ? rest[i] - '0' : 0);
+      }
+      rest.remove_prefix(digits);
+    }
+  }
+  int offset_minutes = 0;
+  if (rest == "Z" || rest == "z") {
+    offset_minutes = 0;
+  } else if (!rest.empty() && (rest[0] == '+' || rest[0] == '-')) {
+    int zone_hours, zone_minutes = 0;
+    if (!read_digits(rest, 1, 2, &zone_hours)) return std::nullopt;
+    if (rest.size() == 6 && rest[3] == ':') {
+      if (!read_digits(rest, 4, 2, &zone_minutes)) return std::nullopt;
+    } else if (rest.size() == 5) {
+      if (!read_digits(rest, 3, 2, &zone_minutes)) return std::nullopt;
+    } else if (rest.size() != 3) {
+      return std::nullopt;
+    }
+    if (zone_hours > 18 || zone_minutes > 59) return std::nullopt;
+    offset_minutes = (zone_hours * 60 + zone_minutes) * (rest[0] == '-' ? -1 : 1);
+  } else {
+    return std::nullopt;
+  }
+  const int64_t local_ms = *days * kMillisPerDay + hour * 3600000LL + minute * 60000LL +
+                           second * 1000LL + millis;
+  return local_ms - offset_minutes * 60000LL;
+}
+
+bool is_decimal_number_text(std::string_view text) {
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  bool whole = digits();
+  bool fraction = false;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    fraction = digits();
+  }
+  if (!whole && !fraction) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
 }
 
 std::optional<std::string> decimal_to_string(const data::Bytes& unscaled, int scale) {

@@ -21,6 +21,17 @@ std::string to_iso_date(int64_t days);
 // Milliseconds after midnight, in [0, 86400000) -> "HH:mm:ss.SSSZ"; nullopt when out of range.
 std::optional<std::string> to_iso_time(int64_t millis_of_day);
 
+// "yyyy-MM-dd" (four-digit year, a real calendar day) -> days since 1970-01-01; nullopt otherwise.
+std::optional<int64_t> parse_iso_date(std::string_view text);
+
+// ISO-8601 date-time -> milliseconds since the epoch: "yyyy-MM-ddTHH:mm[:ss[.fraction]]" then
+// "Z", "+HH:mm", "+HHmm" or "+HH" (or '-'); a space may stand for 'T'. Fractions beyond
+// milliseconds are truncated. A zone is required: a local time names no instant.
+std::optional<int64_t> parse_iso_datetime(std::string_view text);
+
+// A JSON-style decimal number ("-12", "3.50", "1e-3"): true when `text` is exactly one.
+bool is_decimal_number_text(std::string_view text);
+
 // Connect Decimal: big-endian two's-complement unscaled value and scale -> plain decimal text,
 // e.g. ({0x30, 0x39}, 2) -> "123.45", ({0xff}, 0) -> "-1", ({0x01}, -2) -> "100". nullopt for
 // an empty or oversized (> 1024 bytes) unscaled value.

@@ -78,9 +78,16 @@ Status ConnectorRuntime::prepare() {
   auto described = rest.describe_event();
   if (!described.ok()) return described.error();
   std::vector<std::string> custom;
+  std::vector<map::EventFieldDef> defs;
   for (const auto& field : described->fields) {
-    if (field.custom) custom.push_back(field.name);
+    if (!field.custom) continue;
+    custom.push_back(field.name);
+    defs.push_back({field.name, map::field_type_from_describe(field.type), field.length,
+                    field.precision, field.scale});
   }
+  // Fields added to the event after start-up are unknown until a restart.
+  event_schema_ = std::make_shared<const map::EventSchema>(
+      described->name.empty() ? connector_.event_name : described->name, std::move(defs));
   log->info("Salesforce API v{} at {}; event {} has fields [{}]", *version,
             session->instance_url, described->name, join_names(custom, ", "));
   return ok_status();
@@ -117,6 +124,7 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
       settings.api_errors = sink::ApiErrorBehavior::kIgnore;
       break;
   }
+  settings.fail_on_null_values = connector_.fail_on_null_values;
   settings.conversion_retry_timeout_ms = connector_.errors.retry_timeout.count();
   settings.conversion_retry_max_delay_ms = connector_.errors.retry_delay_max.count();
 
@@ -124,11 +132,11 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
                                                  converters_.value.settings, registry_);
   if (!converter.ok()) return converter.error();
   std::shared_ptr<convert::Converter> shared_converter = std::move(converter.value());
-  sink::RecordPreparer preparer =
-      [shared_converter](const kafka::Record& record) -> Result<nlohmann::json> {
+  sink::RecordPreparer preparer = [shared_converter, event_schema = event_schema_](
+                                       const kafka::Record& record) -> Result<nlohmann::json> {
     auto decoded = shared_converter->to_connect(record);
     if (!decoded.ok()) return decoded.error();
-    auto event = map::map_to_event(*decoded, record);
+    auto event = map::map_to_event(*decoded, *event_schema, record);
     if (!event.ok()) return event.error();
     return nlohmann::json(*event);
   };

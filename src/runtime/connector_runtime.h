@@ -15,6 +15,7 @@
 #include "config/connector_config.h"
 #include "config/worker_config.h"
 #include "convert/schema_registry_client.h"
+#include "map/event_schema.h"
 #include "salesforce/auth.h"
 #include "sink/task.h"
 
@@ -66,6 +67,7 @@ class ConnectorRuntime {
   std::shared_ptr<salesforce::TokenProvider> tokens_;
   std::shared_ptr<convert::SchemaRegistryClient> registry_;
   config::EffectiveConverters converters_;
+  std::shared_ptr<const map::EventSchema> event_schema_;  // from the describe, at prepare()
   std::vector<std::unique_ptr<TaskSlot>> slots_;
   mutable std::mutex mutex_;
 };

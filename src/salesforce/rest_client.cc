@@ -381,7 +381,9 @@ Result<EventDescription> RestClient::describe_event() {
     if (!item.is_object()) continue;
     description.fields.push_back(EventField{json_string(item, "name"), json_string(item, "type"),
                                             json_int(item, "length"), json_bool(item, "createable"),
-                                            json_bool(item, "custom")});
+                                            json_bool(item, "custom"),
+                                            static_cast<int>(json_int(item, "precision")),
+                                            static_cast<int>(json_int(item, "scale"))});
   }
   return description;
 }

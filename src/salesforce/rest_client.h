@@ -30,6 +30,8 @@ struct EventField {
   int64_t length = 0;
   bool createable = false;
   bool custom = false;
+  int precision = 0;  // double fields
+  int scale = 0;
 };
 
 struct EventDescription {

@@ -160,6 +160,13 @@ Status SinkTask::process_batch(const std::vector<kafka::Record>& batch) {
     tracker_.track(partition_of(record), record.offset);
     counters_.consumed++;
     if (!record.value) {
+      if (settings_.fail_on_null_values) {
+        stop_error = Error::permanent(
+            "TOMBSTONE", fmt::format("{}: the value is null (a tombstone) and "
+                                     "behavior.on.null.values=fail",
+                                     where(record)));
+        break;
+      }
       // A tombstone carries no event (the original connector has nothing to publish either).
       log_->debug("{}: null value (tombstone) skipped", where(record));
       counters_.skipped++;

@@ -37,6 +37,7 @@ struct TaskSettings {
   bool errors_log_enable = false;
   bool errors_log_include_messages = false;
   ApiErrorBehavior api_errors = ApiErrorBehavior::kFail;
+  bool fail_on_null_values = false;  // behavior.on.null.values=fail; else tombstones are skipped
   // errors.retry.timeout for transient conversion errors (schema registry unreachable):
   // 0 = no retries, -1 = forever.
   int64_t conversion_retry_timeout_ms = 0;

@@ -53,14 +53,46 @@ kafka::Record where() {
   return record;
 }
 
+EventFieldDef def(std::string name, FieldType type, int64_t length = 0, int precision = 0,
+                  int scale = 0) {
+  return EventFieldDef{std::move(name), type, length, precision, scale};
+}
+
+// The emulator's default event (testing/salesforce_emulator) plus fields the tests below use.
+EventSchema test_event() {
+  return EventSchema(
+      "ConfluentEvent__e",
+      {def("TextField__c", FieldType::kText, 255), def("NumberField__c", FieldType::kNumber, 0, 18, 2),
+       def("BooleanField__c", FieldType::kCheckbox), def("DateField__c", FieldType::kDate),
+       def("DateTimeField__c", FieldType::kDateTime),
+       def("LongTextField__c", FieldType::kLongText, 131072),
+       def("Day__c", FieldType::kDate), def("Moment__c", FieldType::kDateTime),
+       def("Later__c", FieldType::kDateTime), def("Clock__c", FieldType::kText, 255),
+       def("I8__c", FieldType::kNumber), def("I16__c", FieldType::kNumber),
+       def("I32__c", FieldType::kNumber), def("I64__c", FieldType::kNumber),
+       def("F32__c", FieldType::kNumber), def("F64__c", FieldType::kNumber),
+       def("Big__c", FieldType::kNumber), def("Price__c", FieldType::kNumber),
+       def("Debt__c", FieldType::kNumber), def("Whole__c", FieldType::kNumber),
+       def("Large__c", FieldType::kNumber), def("Tiny__c", FieldType::kNumber),
+       def("Hundreds__c", FieldType::kNumber), def("Ok__c", FieldType::kNumber),
+       def("Empty__c", FieldType::kText, 255), def("Blob__c", FieldType::kText, 255),
+       def("Text__c", FieldType::kText, 255), def("Address__c", FieldType::kLongText, 131072),
+       def("List__c", FieldType::kText, 255), def("Labels__c", FieldType::kText, 255),
+       def("ByNumber__c", FieldType::kText, 255), def("Nested__c", FieldType::kText, 255),
+       def("Count__c", FieldType::kNumber), def("A__c", FieldType::kText, 255),
+       def("__c", FieldType::kText, 255), def("Message__c", FieldType::kText, 255),
+       def("Short__c", FieldType::kText, 3), def("Flag__c", FieldType::kCheckbox),
+       def("Amount__c", FieldType::kNumber, 0, 5, 2)});
+}
+
 std::string mapped_text(const data::SchemaAndValue& value) {
-  auto event = map_to_event(value, where());
+  auto event = map_to_event(value, test_event(), where());
   EXPECT_TRUE(event.ok()) << event.error().message;
   return event.ok() ? serialize_event(*event) : "";
 }
 
 Error mapping_error(const data::SchemaAndValue& value) {
-  auto event = map_to_event(value, where());
+  auto event = map_to_event(value, test_event(), where());
   EXPECT_FALSE(event.ok());
   if (event.ok()) return {};
   EXPECT_EQ(event.error().kind, ErrorKind::kPermanent);
@@ -81,7 +113,7 @@ TEST(EventMapperTest, PublishesOnlyTheCustomFieldsOfTheSeedExample) {
           .add("_ObjectType", string, std::string("ConfluentEvent__e"))
           .add("_EventType", string, std::string("VrdbV-4eqHB3hllFiCjIrw"))
           .build();
-  auto event = map_to_event(value, where());
+  auto event = map_to_event(value, test_event(), where());
   ASSERT_TRUE(event.ok()) << event.error().message;
   const std::string expected =
       R"({"TextField__c":"This is a Text field","NumberField__c":33.0,"BooleanField__c":true})";
@@ -89,16 +121,47 @@ TEST(EventMapperTest, PublishesOnlyTheCustomFieldsOfTheSeedExample) {
   EXPECT_EQ(serialized_size(*event), expected.size());
 }
 
-TEST(EventMapperTest, DropsEverythingButExactCustomFieldSuffixes) {
+TEST(EventMapperTest, MatchesCustomFieldsIgnoringCaseAndSendsTheDescribeSpelling) {
   const auto string = make_schema(data::Type::kString);
   auto value = StructBuilder()
                    .add("EventUuid", string, std::string("u"))
-                   .add("Upper__C", string, std::string("no"))
-                   .add("Suffix__cc", string, std::string("no"))
-                   .add("A__c", string, std::string("yes"))
+                   .add("MESSAGE__C", string, std::string("upper"))
+                   .add("Suffix__cc", string, std::string("dropped"))
+                   .add("a__C", string, std::string("yes"))
                    .add("__c", string, std::string("edge"))
                    .build();
-  EXPECT_EQ(mapped_text(value), R"({"A__c":"yes","__c":"edge"})");
+  EXPECT_EQ(mapped_text(value), R"({"Message__c":"upper","A__c":"yes","__c":"edge"})");
+}
+
+TEST(EventMapperTest, CustomFieldTheEventDoesNotDefineIsAnErrorNamingIt) {
+  const auto string = make_schema(data::Type::kString);
+  auto value = StructBuilder()
+                   .add("TextField__c", string, std::string("fine"))
+                   .add("Missing__c", string, std::string("x"))
+                   .build();
+  auto event = map_to_event(value,
+                            EventSchema("Small__e", {def("TextField__c", FieldType::kText, 255),
+                                                     def("Other__c", FieldType::kNumber)}),
+                            where());
+  ASSERT_FALSE(event.ok());
+  EXPECT_EQ(event.error().kind, ErrorKind::kPermanent);
+  EXPECT_EQ(event.error().code, kCodeUnknownEventField);
+  EXPECT_EQ(event.error().message,
+            "topic orders partition 2 offset 17: field Missing__c is not a field of event "
+            "Small__e (its custom fields: TextField__c, Other__c)");
+}
+
+TEST(EventMapperTest, TwoRecordFieldsForOneEventFieldIsAnError) {
+  const auto string = make_schema(data::Type::kString);
+  auto value = StructBuilder()
+                   .add("Message__c", string, std::string("a"))
+                   .add("MESSAGE__C", string, std::string("b"))
+                   .build();
+  Error error = mapping_error(value);
+  EXPECT_EQ(error.code, kCodeDuplicateEventField);
+  EXPECT_EQ(error.message,
+            "topic orders partition 2 offset 17: fields Message__c and MESSAGE__C both name "
+            "event field Message__c");
 }
 
 TEST(EventMapperTest, FormatsDatesTimestampsAndTimes) {
@@ -268,19 +331,14 @@ TEST(EventMapperTest, NoCustomFieldIsAnErrorNotASilentSkip) {
             "publish (fields: ReplayId, _ObjectType)");
 }
 
-TEST(EventMapperTest, NoCustomFieldPointsAtCaseMismatches) {
-  // The case the original connector skipped silently (confluent-connector.md §6.2).
+TEST(EventMapperTest, UpperCasedSourceFieldsArePublishedNotSkipped) {
+  // The records the original connector skipped silently (confluent-connector.md §6.2).
   const auto string = make_schema(data::Type::kString);
   auto value = StructBuilder()
                    .add("REPLAYID", string, std::string("1"))
                    .add("MESSAGE__C", string, std::string("hello"))
                    .build();
-  Error error = mapping_error(value);
-  EXPECT_EQ(error.code, kCodeNoPublishableFields);
-  EXPECT_EQ(error.message,
-            "topic orders partition 2 offset 17: no field name ends in \"__c\", nothing to "
-            "publish (fields: REPLAYID, MESSAGE__C); MESSAGE__C differs only in case: names are "
-            "matched case-sensitively");
+  EXPECT_EQ(mapped_text(value), R"({"Message__c":"hello"})");
 }
 
 TEST(EventMapperTest, ValueMustBeAStruct) {
@@ -295,6 +353,115 @@ TEST(EventMapperTest, ValueMustBeAStruct) {
   EXPECT_EQ(text.code, kCodeValueNotStruct);
   EXPECT_EQ(text.message,
             "topic orders partition 2 offset 17: the value is a STRING, not a STRUCT");
+}
+
+TEST(EventMapperTest, CoercesValuesOntoEachEventFieldType) {
+  const auto string = make_schema(data::Type::kString);
+  const auto date = make_schema(data::Type::kInt32, std::string(data::kDateLogical));
+  const auto timestamp = make_schema(data::Type::kInt64, std::string(data::kTimestampLogical));
+  auto value = StructBuilder()
+                   .add("NumberField__c", string, std::string("-12.50"))
+                   .add("Amount__c", make_schema(data::Type::kInt64), int64_t{999})
+                   .add("BooleanField__c", string, std::string("TRUE"))
+                   .add("Flag__c", make_schema(data::Type::kBoolean), false)
+                   .add("DateField__c", timestamp, int64_t{19000} * 86400000)
+                   .add("Day__c", string, std::string("2024-02-29"))
+                   .add("DateTimeField__c", string, std::string("2024-03-01T01:02:03.456789+02:00"))
+                   .add("Moment__c", date, int64_t{19000})
+                   .add("Later__c", string, std::string("2024-03-01 23:59Z"))
+                   .add("TextField__c", make_schema(data::Type::kFloat64), 33.5)
+                   .add("LongTextField__c", make_schema(data::Type::kBoolean), true)
+                   .add("Message__c", timestamp, int64_t{0})
+                   .build();
+  EXPECT_EQ(mapped_text(value),
+            R"({"NumberField__c":-12.5,"Amount__c":999,"BooleanField__c":true,"Flag__c":false,)"
+            R"("DateField__c":"2022-01-08","Day__c":"2024-02-29",)"
+            R"("DateTimeField__c":"2024-02-29T23:02:03.456Z",)"
+            R"("Moment__c":"2022-01-08T00:00:00.000Z","Later__c":"2024-03-01T23:59:00.000Z",)"
+            R"("TextField__c":"33.5","LongTextField__c":"true",)"
+            R"("Message__c":"1970-01-01T00:00:00.000Z"})");
+}
+
+TEST(EventMapperTest, NumericTextKeepsIntegersExact) {
+  auto value = StructBuilder()
+                   .add("I64__c", make_schema(data::Type::kString),
+                        std::string("9223372036854775807"))
+                   .add("F64__c", make_schema(data::Type::kString), std::string("+1e3"))
+                   .build();
+  EXPECT_EQ(mapped_text(value), R"({"I64__c":9223372036854775807,"F64__c":1000.0})");
+}
+
+TEST(EventMapperTest, NullsStayNullWhateverTheFieldType) {
+  auto value = StructBuilder()
+                   .add("NumberField__c", make_schema(data::Type::kString), std::monostate{})
+                   .add("DateField__c", make_schema(data::Type::kStruct), std::monostate{})
+                   .build();
+  EXPECT_EQ(mapped_text(value), R"({"NumberField__c":null,"DateField__c":null})");
+}
+
+struct RefusedCase {
+  const char* field;
+  data::SchemaPtr schema;
+  data::Value::Storage value;
+  const char* code;
+  const char* message;  // after "topic orders partition 2 offset 17 field "
+};
+
+TEST(EventMapperTest, ValuesThatCannotBeCoercedAreErrorsNamingFieldAndType) {
+  StructBuilder nested("Nested");
+  nested.add("x", make_schema(data::Type::kInt32), int64_t{1});
+  const auto string = make_schema(data::Type::kString);
+  const std::vector<RefusedCase> cases = {
+      {"NumberField__c", nested.schema(), nested.value(), kCodeFieldTypeMismatch,
+       "NumberField__c: a STRUCT value cannot be published to Number field NumberField__c of "
+       "ConfluentEvent__e"},
+      {"NumberField__c", string, std::string("12 apples"), kCodeInvalidFieldValue,
+       "NumberField__c: \"12 apples\" is not a number for Number field NumberField__c"},
+      {"NumberField__c", make_schema(data::Type::kBoolean), true, kCodeFieldTypeMismatch,
+       "NumberField__c: a BOOLEAN value cannot be published to Number field NumberField__c of "
+       "ConfluentEvent__e"},
+      {"NumberField__c", make_schema(data::Type::kInt64, std::string(data::kTimestampLogical)),
+       int64_t{1}, kCodeFieldTypeMismatch,
+       "NumberField__c: a Timestamp value cannot be published to Number field NumberField__c "
+       "of ConfluentEvent__e"},
+      {"Amount__c", make_schema(data::Type::kFloat64), 1000.0, kCodeNumberOutOfRange,
+       "Amount__c: 1000.0 is outside the range of Number field Amount__c (precision 5, scale "
+       "2)"},
+      {"BooleanField__c", string, std::string("yes"), kCodeInvalidFieldValue,
+       "BooleanField__c: \"yes\" is not true or false for Checkbox field BooleanField__c"},
+      {"BooleanField__c", make_schema(data::Type::kInt32), int64_t{1}, kCodeFieldTypeMismatch,
+       "BooleanField__c: a INT32 value cannot be published to Checkbox field BooleanField__c of "
+       "ConfluentEvent__e"},
+      {"DateField__c", string, std::string("2023-02-29"), kCodeInvalidFieldValue,
+       "DateField__c: \"2023-02-29\" is not a yyyy-MM-dd date for Date field DateField__c"},
+      {"DateField__c", make_schema(data::Type::kInt64, std::string(data::kTimestampLogical)),
+       int64_t{1553542991336}, kCodeFieldTypeMismatch,
+       "DateField__c: a Timestamp value cannot be published to Date field DateField__c of "
+       "ConfluentEvent__e: 2019-03-25T19:43:11.336Z is not at midnight UTC, and a Date has no "
+       "time"},
+      {"DateTimeField__c", string, std::string("2024-03-01T10:00:00"), kCodeInvalidFieldValue,
+       "DateTimeField__c: \"2024-03-01T10:00:00\" is not an ISO-8601 date-time with a zone for "
+       "Date/Time field DateTimeField__c"},
+      {"DateTimeField__c", make_schema(data::Type::kInt64), int64_t{5}, kCodeFieldTypeMismatch,
+       "DateTimeField__c: a INT64 value cannot be published to Date/Time field "
+       "DateTimeField__c of ConfluentEvent__e"},
+      {"Short__c", string, std::string("\xc3\xa6\xc3\xb8\xc3\xa5!"), kCodeValueTooLong,
+       "Short__c: 4 characters are more than the 3 that Text field Short__c holds"},
+  };
+  for (const auto& c : cases) {
+    auto value = StructBuilder().add(c.field, c.schema, c.value).build();
+    Error error = mapping_error(value);
+    EXPECT_EQ(error.code, c.code) << c.message;
+    EXPECT_EQ(error.message, std::string("topic orders partition 2 offset 17 field ") + c.message);
+  }
+}
+
+TEST(EventMapperTest, TextWithinItsLengthCountsCharactersNotBytes) {
+  auto value = StructBuilder()
+                   .add("Short__c", make_schema(data::Type::kString),
+                        std::string("\xc3\xa6\xc3\xb8\xc3\xa5"))
+                   .build();
+  EXPECT_EQ(mapped_text(value), "{\"Short__c\":\"\xc3\xa6\xc3\xb8\xc3\xa5\"}");
 }
 
 }  // namespace

@@ -97,5 +97,38 @@ TEST(ValueFormatTest, InvalidUtf8IsReplaced) {
             "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // above U+10FFFF
 }
 
+TEST(ValueFormatTest, ParsesIsoDates) {
+  EXPECT_EQ(parse_iso_date("1970-01-01"), 0);
+  EXPECT_EQ(parse_iso_date("1969-12-31"), -1);
+  EXPECT_EQ(parse_iso_date("2000-02-29"), 11016);
+  EXPECT_EQ(parse_iso_date("1900-02-29"), std::nullopt);
+  EXPECT_EQ(parse_iso_date("2024-13-01"), std::nullopt);
+  EXPECT_EQ(parse_iso_date("2024-1-01"), std::nullopt);
+  EXPECT_EQ(parse_iso_date("2024-01-01T00:00Z"), std::nullopt);
+}
+
+TEST(ValueFormatTest, ParsesIsoDateTimesWithZones) {
+  EXPECT_EQ(parse_iso_datetime("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parse_iso_datetime("1970-01-01T00:00:00.001Z"), 1);
+  EXPECT_EQ(parse_iso_datetime("1970-01-01T00:00:00.0019999Z"), 1);
+  EXPECT_EQ(parse_iso_datetime("1970-01-01T01:00+01:00"), 0);
+  EXPECT_EQ(parse_iso_datetime("1970-01-01T00:00:00-0130"), 5400000);
+  EXPECT_EQ(parse_iso_datetime("1970-01-01 00:00:00+01"), -3600000);
+  EXPECT_EQ(parse_iso_datetime("2019-03-25T19:43:11.336Z"), 1553542991336);
+  EXPECT_EQ(parse_iso_datetime("1970-01-01T00:00:00"), std::nullopt);   // no zone
+  EXPECT_EQ(parse_iso_datetime("1970-01-01T24:00:00Z"), std::nullopt);
+  EXPECT_EQ(parse_iso_datetime("1970-01-01T00:00:00.Z"), std::nullopt);
+  EXPECT_EQ(parse_iso_datetime("1970-01-01T00:00:00+1"), std::nullopt);
+}
+
+TEST(ValueFormatTest, RecognizesDecimalNumberText) {
+  for (const char* ok : {"0", "-12", "+3.5", ".5", "5.", "1e3", "-1.5E-7"}) {
+    EXPECT_TRUE(is_decimal_number_text(ok)) << ok;
+  }
+  for (const char* bad : {"", "-", ".", "1e", "1.2.3", "0x10", " 1", "1 ", "NaN", "Infinity"}) {
+    EXPECT_FALSE(is_decimal_number_text(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace sfpe::map
