@@ -13,8 +13,9 @@ packages=(
   libcli11-dev
   libcpp-httplib-dev      # HTTP servers of the test fixtures (testing/)
   libavro-dev             # Apache Avro C: the independent Avro encoder used by tests and the demo
-  libprotobuf-dev protobuf-compiler  # ProtobufConverter parses registry schemas at run time
-  python3-confluent-kafka python3-jsonschema python3-protobuf python3-avro
+  libprotobuf-dev libprotoc-dev protobuf-compiler  # ProtobufConverter parses registry schemas
+                          # at run time (libprotoc: the .proto parser)
+  python3-confluent-kafka python3-requests python3-jsonschema python3-protobuf python3-avro
                           # Confluent's own serializers for the conformance tests
   clang-14 libclang-rt-14-dev  # libFuzzer targets of the framing and the decoders
   libgtest-dev libgmock-dev

@@ -37,6 +37,12 @@ inline constexpr std::string_view kTimeLogical = "org.apache.kafka.connect.data.
 inline constexpr std::string_view kTimestampLogical = "org.apache.kafka.connect.data.Timestamp";
 inline constexpr std::string_view kDecimalLogical = "org.apache.kafka.connect.data.Decimal";
 inline constexpr std::string_view kDecimalScaleParameter = "scale";
+// Not Connect's: the source's logical type of an INT64 that Connect leaves unmapped (Avro
+// timestamp-micros, time-micros), kept so that mapping can still put a timestamp-micros on a
+// Date or Date/Time field. Connect itself sees a plain INT64.
+inline constexpr std::string_view kSourceLogicalParameter = "sfpe.source.logical.type";
+inline constexpr std::string_view kTimestampMicros = "timestamp-micros";
+inline constexpr std::string_view kTimeMicros = "time-micros";
 
 struct Schema;
 using SchemaPtr = std::shared_ptr<const Schema>;

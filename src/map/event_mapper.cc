@@ -9,6 +9,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -51,6 +52,14 @@ class ValueWriter {
   Result<EventJson> coerce(const EventFieldDef& def, const data::Schema& schema,
                            const data::Value& value, const std::string& path) {
     if (value.is_null()) return EventJson(nullptr);
+    // An empty string on a Number, Checkbox, Date or Date/Time field is no value: proto3 writes
+    // unset strings as "", and Salesforce's REST API reads "" on such fields as null
+    // (unverified for events, salesforce-api.md §5).
+    const std::string* text = value.get_if<std::string>();
+    if (text != nullptr && text->empty() && def.type != FieldType::kText &&
+        def.type != FieldType::kLongText && def.type != FieldType::kOther) {
+      return EventJson(nullptr);
+    }
     switch (def.type) {
       case FieldType::kNumber: return to_number(def, schema, value, path);
       case FieldType::kCheckbox: return to_checkbox(def, schema, value, path);
@@ -141,6 +150,8 @@ class ValueWriter {
  private:
   // How a value's type is named in errors: its Connect logical name or type.
   static std::string describe_type(const data::Schema& schema) {
+    auto source = schema.parameters.find(std::string(data::kSourceLogicalParameter));
+    if (source != schema.parameters.end()) return source->second;
     if (schema.name == data::kDateLogical) return "Date";
     if (schema.name == data::kTimestampLogical) return "Timestamp";
     if (schema.name == data::kTimeLogical) return "Time";
@@ -239,9 +250,28 @@ class ValueWriter {
     return type_mismatch(def, schema, path);
   }
 
+  // Milliseconds of an Avro timestamp-micros (a plain INT64 to Connect), rounded down.
+  static std::optional<int64_t> micros_as_millis(const data::Schema& schema,
+                                                 const int64_t* number) {
+    auto it = schema.parameters.find(std::string(data::kSourceLogicalParameter));
+    if (number == nullptr || schema.type != data::Type::kInt64 ||
+        it == schema.parameters.end() || it->second != data::kTimestampMicros) {
+      return std::nullopt;
+    }
+    return *number / 1000 - ((*number % 1000) < 0 ? 1 : 0);
+  }
+
   Result<EventJson> to_date(const EventFieldDef& def, const data::Schema& schema,
                             const data::Value& value, const std::string& path) {
     const int64_t* number = value.get_if<int64_t>();
+    if (auto millis = micros_as_millis(schema, number)) {
+      if (*number % (kMillisPerDay * 1000) != 0) {
+        return type_mismatch(def, schema, path,
+                             fmt::format(": {} is not at midnight UTC, and a Date has no time",
+                                         to_iso8601_millis(*millis)));
+      }
+      return EventJson(to_iso_date(*millis / kMillisPerDay));
+    }
     if (schema.name == data::kDateLogical && number != nullptr) {
       return EventJson(to_iso_date(*number));
     }
@@ -266,6 +296,9 @@ class ValueWriter {
   Result<EventJson> to_datetime(const EventFieldDef& def, const data::Schema& schema,
                                 const data::Value& value, const std::string& path) {
     const int64_t* number = value.get_if<int64_t>();
+    if (auto millis = micros_as_millis(schema, number)) {
+      return EventJson(to_iso8601_millis(*millis));  // Salesforce keeps milliseconds
+    }
     if (schema.name == data::kTimestampLogical && number != nullptr) {
       return EventJson(to_iso8601_millis(*number));
     }

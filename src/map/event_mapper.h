@@ -39,7 +39,8 @@ using EventJson = nlohmann::ordered_json;
 //    A "__c" field the event does not define is UNKNOWN_EVENT_FIELD; two record fields for one
 //    event field DUPLICATE_EVENT_FIELD; no "__c" field at all NO_PUBLISHABLE_FIELDS (never a
 //    silent skip).
-//  - Values are coerced to the event field's type; null stays null:
+//  - Values are coerced to the event field's type; null stays null, and so does an empty string
+//    on any field but Text and Long Text Area:
 //    Number: integers, floats (NaN / Infinity: NON_FINITE_NUMBER), Decimal (exact text),
 //      numeric strings; more integer digits than precision - scale allow: NUMBER_OUT_OF_RANGE.
 //    Checkbox: boolean, or the strings "true" / "false" (any case).

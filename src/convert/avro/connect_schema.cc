@@ -63,6 +63,12 @@ class Converter {
         schema->type = data::Type::kInt64;
         if (node.logical == LogicalType::kTimestampMillis) {
           set_logical(*schema, data::kTimestampLogical);
+        } else if (node.logical == LogicalType::kTimestampMicros) {
+          schema->parameters[std::string(data::kSourceLogicalParameter)] =
+              std::string(data::kTimestampMicros);
+        } else if (node.logical == LogicalType::kTimeMicros) {
+          schema->parameters[std::string(data::kSourceLogicalParameter)] =
+              std::string(data::kTimeMicros);
         }
         break;
       case AvroType::kFloat:

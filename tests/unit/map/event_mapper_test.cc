@@ -391,12 +391,17 @@ TEST(EventMapperTest, NumericTextKeepsIntegersExact) {
   EXPECT_EQ(mapped_text(value), R"({"I64__c":9223372036854775807,"F64__c":1000.0})");
 }
 
-TEST(EventMapperTest, NullsStayNullWhateverTheFieldType) {
+TEST(EventMapperTest, NullsStayNullAndEmptyTextIsNullOnNonTextFields) {
   auto value = StructBuilder()
                    .add("NumberField__c", make_schema(data::Type::kString), std::monostate{})
                    .add("DateField__c", make_schema(data::Type::kStruct), std::monostate{})
+                   .add("Day__c", make_schema(data::Type::kString), std::string())
+                   .add("Flag__c", make_schema(data::Type::kString), std::string())
+                   .add("TextField__c", make_schema(data::Type::kString), std::string())
                    .build();
-  EXPECT_EQ(mapped_text(value), R"({"NumberField__c":null,"DateField__c":null})");
+  EXPECT_EQ(mapped_text(value),
+            R"({"NumberField__c":null,"DateField__c":null,"Day__c":null,"Flag__c":null,)"
+            R"("TextField__c":""})");
 }
 
 struct RefusedCase {
@@ -462,6 +467,29 @@ TEST(EventMapperTest, TextWithinItsLengthCountsCharactersNotBytes) {
                         std::string("\xc3\xa6\xc3\xb8\xc3\xa5"))
                    .build();
   EXPECT_EQ(mapped_text(value), "{\"Short__c\":\"\xc3\xa6\xc3\xb8\xc3\xa5\"}");
+}
+
+TEST(EventMapperTest, TimestampMicrosReachDateAndDateTimeFields) {
+  auto micros = make_schema(data::Type::kInt64, "",
+                            {{std::string(data::kSourceLogicalParameter),
+                              std::string(data::kTimestampMicros)}});
+  auto value = StructBuilder()
+                   .add("DateTimeField__c", micros, int64_t{-1})
+                   .add("Moment__c", micros, int64_t{1553542991336999})
+                   .add("DateField__c", micros, int64_t{86400000000})
+                   .add("I64__c", make_schema(data::Type::kInt64), int64_t{7})
+                   .build();
+  EXPECT_EQ(mapped_text(value),
+            R"({"DateTimeField__c":"1969-12-31T23:59:59.999Z",)"
+            R"("Moment__c":"2019-03-25T19:43:11.336Z","DateField__c":"1970-01-02","I64__c":7})");
+
+  auto off_midnight = StructBuilder().add("DateField__c", micros, int64_t{1}).build();
+  Error error = mapping_error(off_midnight);
+  EXPECT_EQ(error.code, kCodeFieldTypeMismatch);
+  EXPECT_EQ(error.message,
+            "topic orders partition 2 offset 17 field DateField__c: a timestamp-micros value "
+            "cannot be published to Date field DateField__c of ConfluentEvent__e: "
+            "1970-01-01T00:00:00.000Z is not at midnight UTC, and a Date has no time");
 }
 
 }  // namespace
