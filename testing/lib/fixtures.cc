@@ -101,6 +101,21 @@ Result<nlohmann::json> SalesforceEmulatorFixture::stats() const {
   return control_get(url, "/__emulator/stats");
 }
 
+Status SalesforceEmulatorFixture::set_event_definitions(const nlohmann::json& events) const {
+  httplib::Client client(url);
+  auto response = client.Put("/__emulator/definitions", nlohmann::json{{"events", events}}.dump(),
+                             "application/json");
+  if (!response) {
+    return Error::transient("FIXTURE", fmt::format("PUT {}/__emulator/definitions: {}", url,
+                                                   httplib::to_string(response.error())));
+  }
+  if (response->status != 204) {
+    return Error::permanent("FIXTURE", fmt::format("PUT {}/__emulator/definitions: {} {}", url,
+                                                   response->status, response->body));
+  }
+  return ok_status();
+}
+
 Status SalesforceEmulatorFixture::set_faults(const nlohmann::json& faults) const {
   httplib::Client client(url);
   auto response = client.Put("/__emulator/faults", faults.dump(), "application/json");

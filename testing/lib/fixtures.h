@@ -50,6 +50,9 @@ struct SalesforceEmulatorFixture {
   Status clear_events() const;
   Result<nlohmann::json> stats() const;
   Status set_faults(const nlohmann::json& faults) const;
+  // Replaces the org's event definitions ([{"name","fields":[...]}], emulator_config.h's form),
+  // as an admin editing the event after the sink described it.
+  Status set_event_definitions(const nlohmann::json& events) const;
 };
 
 }  // namespace sfpe::testing

@@ -193,10 +193,22 @@ Result<Faults> faults_from_json(const json& object) {
   return faults;
 }
 
+void SalesforceEmulator::set_event_definitions(std::vector<EventDef> events) {
+  auto defs = std::make_shared<const std::vector<EventDef>>(std::move(events));
+  std::lock_guard<std::mutex> lock(mutex_);
+  event_defs_ = std::move(defs);
+}
+
+std::shared_ptr<const std::vector<EventDef>> SalesforceEmulator::event_defs() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return event_defs_;
+}
+
 SalesforceEmulator::SalesforceEmulator(EmulatorConfig config)
     : config_(std::move(config)),
       latest_version_(parse_api_version(config_.latest_version).value_or(kOldestApiVersion)),
       random_(std::random_device{}()) {
+  event_defs_ = std::make_shared<const std::vector<EventDef>>(config_.events);
   for (const char* kind : {"token", "versions", "describe", "limits", "sobject", "collections"}) {
     requests_[kind] = 0;
   }
@@ -337,6 +349,17 @@ SalesforceEmulator::Reply SalesforceEmulator::control(const std::string& method,
     return Reply{204, nullptr};
   }
   if (what == "stats" && method == "GET") return Reply{200, stats()};
+  if (what == "definitions" && method == "PUT") {
+    // Body: {"events": [...]} in the configuration file's form (emulator_config.h).
+    json parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("events")) {
+      return Reply{400, {{"error", "expected {\"events\": [...]}"}}};
+    }
+    auto config = emulator_config_from_json(json{{"events", parsed["events"]}});
+    if (!config.ok()) return Reply{400, {{"error", config.error().message}}};
+    set_event_definitions(config->events);
+    return Reply{204, nullptr};
+  }
   if (what == "faults" && method == "GET") {
     std::lock_guard<std::mutex> lock(mutex_);
     return Reply{200, faults_to_json(faults_)};
@@ -528,7 +551,8 @@ std::optional<SalesforceEmulator::Reply> SalesforceEmulator::authenticate(
 
 SalesforceEmulator::Reply SalesforceEmulator::describe(const std::string& event_name,
                                                        int api_version) const {
-  const EventDef* event = find_event(config_.events, event_name);
+  auto defs = event_defs();
+  const EventDef* event = find_event(*defs, event_name);
   if (event == nullptr) return Reply{404, not_found_body()};
   return Reply{200, describe_event(*event, api_version)};
 }
@@ -551,7 +575,8 @@ SalesforceEmulator::Reply SalesforceEmulator::limits() const {
 SalesforceEmulator::Reply SalesforceEmulator::publish_single(const std::string& event_name,
                                                              const std::string& body) {
   // §2.1. A misspelled object is a 404 NOT_FOUND (§2.4).
-  const EventDef* event = find_event(config_.events, event_name);
+  auto defs = event_defs();
+  const EventDef* event = find_event(*defs, event_name);
   if (event == nullptr) return Reply{404, not_found_body()};
   ApiError error;
   auto parsed = parse_body(body, &error);
@@ -624,6 +649,7 @@ SalesforceEmulator::Reply SalesforceEmulator::publish_collection(const std::stri
     return bad_request("EXCEEDED_ID_LIMIT",
                        "record limit reached. cannot submit more than 200 records into this call");
   }
+  auto defs = event_defs();  // keeps every EventRecord::event alive
   std::vector<EventRecord> deserialized;
   for (size_t i = 0; i < records.size(); ++i) {
     const ordered_json& record = records[i];
@@ -640,7 +666,7 @@ SalesforceEmulator::Reply SalesforceEmulator::publish_collection(const std::stri
                                                      "type in attributes.type",
                                                      i));
     }
-    const EventDef* event = find_event(config_.events, type->get<std::string>());
+    const EventDef* event = find_event(*defs, type->get<std::string>());
     if (event == nullptr) {
       return bad_request(
           "INVALID_TYPE",

@@ -71,8 +71,14 @@ class SalesforceEmulator {
   //  "events_accepted","tokens_issued","api_usage"}
   nlohmann::json stats() const;
   void set_faults(const Faults& faults);
+  // Replaces the org's event definitions, as an admin editing an event in Setup would: later
+  // describes and publishes see the new fields (a sink that described the event before keeps
+  // its old view until it describes again).
+  void set_event_definitions(std::vector<EventDef> events);
 
  private:
+  std::shared_ptr<const std::vector<EventDef>> event_defs() const;
+
   struct Reply {
     Reply() = default;
     Reply(int status, nlohmann::json body) : status(status), body(std::move(body)) {}
@@ -120,6 +126,7 @@ class SalesforceEmulator {
   int port_ = 0;
 
   mutable std::mutex mutex_;
+  std::shared_ptr<const std::vector<EventDef>> event_defs_;  // guarded by mutex_
   std::mt19937_64 random_;
   std::set<std::string> valid_tokens_;
   Faults faults_;

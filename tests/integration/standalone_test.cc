@@ -172,15 +172,31 @@ TEST(StandaloneTest, KillNineMidStreamThenRestartLosesNothing) {
   EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{per_partition, per_partition, per_partition}));
 }
 
+// The emulator's default event with TextField__c shortened to 10 characters: an admin's edit
+// after the sink described the event, so only Salesforce can refuse the longer values.
+nlohmann::json event_with_short_text_field() {
+  return nlohmann::json::parse(R"([{"name":"ConfluentEvent__e","fields":[
+      {"name":"TextField__c","type":"string","length":10},
+      {"name":"NumberField__c","type":"double","precision":18,"scale":2},
+      {"name":"BooleanField__c","type":"boolean"},
+      {"name":"DateField__c","type":"date"},
+      {"name":"DateTimeField__c","type":"datetime"},
+      {"name":"LongTextField__c","type":"textarea","length":131072}]}])");
+}
+
 TEST(StandaloneTest, RejectedRecordFailsTheTaskAndItsOffsetIsNeverCommitted) {
   Scenario s(1);
   int32_t schema_id = s.register_schema();
-  std::vector<std::pair<int, nlohmann::json>> records;
-  for (int i = 0; i < 5; ++i) records.emplace_back(0, source_record(0, i));
-  records[3].second["TextField__c"] = std::string(256, 'x');  // TextField__c is Text(255)
-  s.produce(records, schema_id);
+  std::vector<std::pair<int, nlohmann::json>> first, second;
+  for (int i = 0; i < 3; ++i) first.emplace_back(0, source_record(0, i));
+  for (int i = 3; i < 5; ++i) second.emplace_back(0, source_record(0, i));
+  second[0].second["TextField__c"] = "p0-r3 is now too long";
+  s.produce(first, schema_id);
 
   auto sink = s.start_sink(s.write_worker(), s.write_connector());
+  ASSERT_TRUE(s.wait_for_events(3, 60s)) << sink->stderr_text();
+  ASSERT_TRUE(s.salesforce().set_event_definitions(event_with_short_text_field()).ok());
+  s.produce(second, schema_id);
   auto code = sink->wait(60s);
   ASSERT_TRUE(code.has_value()) << "a task failure stops the worker";
   EXPECT_EQ(*code, 1);
@@ -190,21 +206,53 @@ TEST(StandaloneTest, RejectedRecordFailsTheTaskAndItsOffsetIsNeverCommitted) {
   EXPECT_NE(log.find("STRING_TOO_LONG"), std::string::npos) << log;
   // Offsets 0..2 were accepted and committed; 3 failed, so the position stops there.
   EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{3}));
+  // Offset 4 may have been accepted in the same request as 3; it is republished after a restart
+  // (at least once).
   auto events = s.event_fields();
   ASSERT_GE(events.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(events[i], expected_event(0, i));
+  for (const auto& e : events) EXPECT_NE(e["TextField__c"], "p0-r3 is now too long");
+}
+
+TEST(StandaloneTest, ValueLongerThanTheDescribedFieldFailsBeforeAnyApiCall) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  std::vector<std::pair<int, nlohmann::json>> records;
+  for (int i = 0; i < 3; ++i) records.emplace_back(0, source_record(0, i));
+  records[1].second["TextField__c"] = std::string(256, 'x');  // TextField__c is Text(255)
+  s.produce(records, schema_id);
+
+  auto sink = s.start_sink(s.write_worker(), s.write_connector());
+  auto code = sink->wait(60s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  EXPECT_NE(sink->stderr_text().find(fmt::format(
+                "topic {} partition 0 offset 1 field TextField__c: 256 characters are more than "
+                "the 255 that Text field TextField__c holds",
+                s.topic())),
+            std::string::npos)
+      << sink->stderr_text();
+  EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{1}));
+  auto events = s.event_fields();
+  ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0], expected_event(0, 0));
-  for (const auto& e : events) EXPECT_NE(e["TextField__c"], std::string(256, 'x'));
+  // One publish request, for offset 0: the long value never reached Salesforce.
+  EXPECT_EQ(s.stats()["requests"].value("collections", 0) + s.stats()["requests"].value("sobject", 0),
+            1);
 }
 
 TEST(StandaloneTest, BehaviorOnApiErrorsLogSkipsTheRejectedRecord) {
   Scenario s(1);
   int32_t schema_id = s.register_schema();
-  std::vector<std::pair<int, nlohmann::json>> records;
-  for (int i = 0; i < 5; ++i) records.emplace_back(0, source_record(0, i));
-  records[1].second["TextField__c"] = std::string(300, 'y');
-  s.produce(records, schema_id);
+  std::vector<std::pair<int, nlohmann::json>> second;
+  for (int i = 1; i < 5; ++i) second.emplace_back(0, source_record(0, i));
+  second[0].second["TextField__c"] = "p0-r1 is now too long";
+  s.produce({{0, source_record(0, 0)}}, schema_id);
 
   auto sink = s.start_sink(s.write_worker(), s.write_connector({{"behavior.on.api.errors", "log"}}));
+  ASSERT_TRUE(s.wait_for_events(1, 60s)) << sink->stderr_text();
+  ASSERT_TRUE(s.salesforce().set_event_definitions(event_with_short_text_field()).ok());
+  s.produce(second, schema_id);
   ASSERT_TRUE(s.wait_for_commits_to_reach_end(60s)) << sink->stderr_text();
   sink->send_signal(SIGTERM);
   ASSERT_EQ(sink->wait(30s), 0);
@@ -212,6 +260,7 @@ TEST(StandaloneTest, BehaviorOnApiErrorsLogSkipsTheRejectedRecord) {
   ASSERT_EQ(events.size(), 4u);
   EXPECT_EQ(events[0], expected_event(0, 0));
   EXPECT_EQ(events[1], expected_event(0, 2));
+  EXPECT_NE(sink->stderr_text().find("STRING_TOO_LONG"), std::string::npos);
   EXPECT_NE(sink->stderr_text().find("skipped (behavior.on.api.errors=log)"), std::string::npos);
   EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{5}));
 }
