@@ -110,8 +110,23 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(impl_->options.request_timeout_ms));
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (!impl_->options.ca_file.empty()) {
-    curl_easy_setopt(curl, CURLOPT_CAINFO, impl_->options.ca_file.c_str());
+  const HttpClientOptions& options = impl_->options;
+  if (!options.ca_pem.empty()) {
+    curl_blob blob{const_cast<char*>(options.ca_pem.data()), options.ca_pem.size(),
+                   CURL_BLOB_NOCOPY};  // options outlive the transfer
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+  } else if (!options.ca_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+  }
+  if (!options.client_cert_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_SSLCERT, options.client_cert_file.c_str());
+    curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, options.client_cert_type.c_str());
+    if (!options.client_key_file.empty()) {
+      curl_easy_setopt(curl, CURLOPT_SSLKEY, options.client_key_file.c_str());
+    }
+    if (!options.client_key_password.empty()) {
+      curl_easy_setopt(curl, CURLOPT_KEYPASSWD, options.client_key_password.reveal().c_str());
+    }
   }
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/secret.h"
 
 namespace sfpe {
 
@@ -36,6 +37,13 @@ struct HttpClientOptions {
   int64_t connect_timeout_ms = 30000;
   int64_t request_timeout_ms = 120000;
   std::string ca_file;  // extra CA bundle; empty = system store
+  std::string ca_pem;   // CA certificates as PEM text (used instead of ca_file when set)
+  // Client certificate (mutual TLS): a PEM file (certificate, and the key unless client_key_file
+  // is set) or a PKCS#12 keystore ("P12"); the password opens the key or the keystore.
+  std::string client_cert_file;
+  std::string client_cert_type = "PEM";  // "PEM" or "P12"
+  std::string client_key_file;
+  Secret client_key_password;
 };
 
 class HttpClient {

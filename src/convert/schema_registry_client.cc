@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "common/tls_files.h"
 #include "convert/error_codes.h"
 
 namespace sfpe::convert {
@@ -23,6 +25,14 @@ constexpr const char* kBearerSourceProperty = "bearer.auth.credentials.source";
 constexpr const char* kBearerTokenProperty = "bearer.auth.token";
 constexpr const char* kConnectTimeoutProperty = "http.connect.timeout.ms";
 constexpr const char* kReadTimeoutProperty = "http.read.timeout.ms";
+// TLS, named as the Java client names them (schema.registry.ssl.*); PEM and PKCS12 stores.
+constexpr const char* kTruststoreLocation = "schema.registry.ssl.truststore.location";
+constexpr const char* kTruststorePassword = "schema.registry.ssl.truststore.password";
+constexpr const char* kTruststoreType = "schema.registry.ssl.truststore.type";
+constexpr const char* kKeystoreLocation = "schema.registry.ssl.keystore.location";
+constexpr const char* kKeystorePassword = "schema.registry.ssl.keystore.password";
+constexpr const char* kKeystoreType = "schema.registry.ssl.keystore.type";
+constexpr const char* kKeyPassword = "schema.registry.ssl.key.password";
 constexpr const char* kAcceptHeader = "application/vnd.schemaregistry.v1+json";
 constexpr size_t kMaxIdleClients = 8;
 
@@ -170,6 +180,69 @@ Result<std::shared_ptr<const RegisteredSchema>> parse_schema_body(const std::str
   return std::shared_ptr<const RegisteredSchema>(std::move(schema));
 }
 
+std::string setting_or_empty(const std::map<std::string, std::string>& settings,
+                             const char* name) {
+  const std::string* value = find_setting(settings, name);
+  return value == nullptr ? std::string() : trim(*value);
+}
+
+// schema.registry.ssl.truststore.* and .keystore.*: the trust bundle for https registries and
+// a client certificate for mutual TLS. A JKS store is refused with the keytool command that
+// converts it.
+Status apply_tls_settings(const std::map<std::string, std::string>& settings,
+                          HttpClientOptions& http) {
+  auto jks_error = [](const char* property, const std::string& path) {
+    return config_error(fmt::format(
+        "{}: {} is a JKS store, which only Java reads; convert it with keytool -importkeystore "
+        "-srckeystore {} -destkeystore store.p12 -deststoretype PKCS12, or use a PEM file",
+        property, path, path));
+  };
+  std::string trust_path = setting_or_empty(settings, kTruststoreLocation);
+  if (!trust_path.empty()) {
+    auto type = store_type(setting_or_empty(settings, kTruststoreType), trust_path,
+                           kTruststoreType);
+    if (!type.ok()) return type.error();
+    if (*type == StoreType::kJks) return jks_error(kTruststoreLocation, trust_path);
+    if (*type == StoreType::kPkcs12) {
+      auto pem = pkcs12_certificates_pem(
+          trust_path, Secret(setting_or_empty(settings, kTruststorePassword)),
+          kTruststoreLocation);
+      if (!pem.ok()) return pem.error();
+      http.ca_pem = std::move(pem.value());
+    } else {
+      std::ifstream file(trust_path);
+      if (!file) {
+        return config_error(fmt::format("{}: cannot read {}", kTruststoreLocation, trust_path));
+      }
+      http.ca_file = trust_path;
+    }
+  }
+  std::string key_path = setting_or_empty(settings, kKeystoreLocation);
+  if (!key_path.empty()) {
+    auto type = store_type(setting_or_empty(settings, kKeystoreType), key_path, kKeystoreType);
+    if (!type.ok()) return type.error();
+    if (*type == StoreType::kJks) return jks_error(kKeystoreLocation, key_path);
+    http.client_cert_file = key_path;
+    if (*type == StoreType::kPkcs12) {
+      Secret password(setting_or_empty(settings, kKeystorePassword));
+      auto checked = check_pkcs12_keystore(key_path, password, kKeystoreLocation);
+      if (!checked.ok()) return checked;
+      http.client_cert_type = "P12";
+      http.client_key_password = password;
+    } else {
+      std::ifstream file(key_path);
+      if (!file) {
+        return config_error(fmt::format("{}: cannot read {}", kKeystoreLocation, key_path));
+      }
+      // A PEM keystore holds the certificate and its key; the key may be encrypted.
+      http.client_cert_type = "PEM";
+      http.client_key_file = key_path;
+      http.client_key_password = Secret(setting_or_empty(settings, kKeyPassword));
+    }
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Result<SchemaRegistryConfig> SchemaRegistryConfig::from_settings(
@@ -236,6 +309,8 @@ Result<SchemaRegistryConfig> SchemaRegistryConfig::from_settings(
   if (!read_timeout.ok()) return read_timeout.error();
   config.http.connect_timeout_ms = *connect_timeout;
   config.http.request_timeout_ms = *connect_timeout + *read_timeout;
+  auto tls = apply_tls_settings(settings, config.http);
+  if (!tls.ok()) return tls.error();
   return config;
 }
 

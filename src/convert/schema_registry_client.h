@@ -51,7 +51,10 @@ struct SchemaRegistryConfig {
   // Reads the converter's settings, prefix already stripped: schema.registry.url,
   // basic.auth.credentials.source (URL | USER_INFO), basic.auth.user.info (or the deprecated
   // schema.registry.basic.auth.user.info), bearer.auth.credentials.source (STATIC_TOKEN),
-  // bearer.auth.token, http.connect.timeout.ms, http.read.timeout.ms. Errors are fatal
+  // bearer.auth.token, http.connect.timeout.ms, http.read.timeout.ms, and TLS:
+  // schema.registry.ssl.truststore.{location,password,type} and
+  // schema.registry.ssl.keystore.{location,password,type} with schema.registry.ssl.key.password
+  // (types PEM or PKCS12; JKS is refused with the command that converts it). Errors are fatal
   // CONFIG_INVALID naming the property.
   static Result<SchemaRegistryConfig> from_settings(
       const std::map<std::string, std::string>& settings);

@@ -72,8 +72,7 @@ TokenProvider::TokenProvider(ClientSettings settings, Clock& clock, Random& rand
       random_(random),
       stop_(stop),
       logger_(logger ? std::move(logger) : spdlog::default_logger()),
-      http_(HttpClientOptions{settings_.connect_timeout_ms, settings_.request_timeout_ms,
-                              settings_.ca_file}) {}
+      http_(http_options(settings_)) {}
 
 TokenProvider::~TokenProvider() = default;
 

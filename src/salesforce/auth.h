@@ -43,6 +43,15 @@ struct ClientSettings {
   std::string ca_file;  // extra CA bundle for TLS; empty = system store
 };
 
+// The HTTP client options of every Salesforce call made with `settings`.
+inline HttpClientOptions http_options(const ClientSettings& settings) {
+  HttpClientOptions options;
+  options.connect_timeout_ms = settings.connect_timeout_ms;
+  options.request_timeout_ms = settings.request_timeout_ms;
+  options.ca_file = settings.ca_file;
+  return options;
+}
+
 struct Session {
   Secret access_token;
   std::string instance_url;  // base of every REST call, e.g. https://na1.my.salesforce.com

@@ -192,8 +192,7 @@ RestClient::RestClient(std::shared_ptr<TokenProvider> tokens, Clock& clock, Rand
       random_(random),
       stop_(stop),
       logger_(logger ? std::move(logger) : spdlog::default_logger()),
-      http_(HttpClientOptions{settings_.connect_timeout_ms, settings_.request_timeout_ms,
-                              settings_.ca_file}) {}
+      http_(http_options(settings_)) {}
 
 RestClient::~RestClient() = default;
 

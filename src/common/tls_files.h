@@ -1,0 +1,31 @@
+// TLS material in the file formats Kafka and Java users already have: PEM files and PKCS#12
+// keystores (what `keytool` and `openssl pkcs12` make today). JKS, Java's old proprietary
+// format, cannot be read without Java; the errors say how to convert it.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "common/secret.h"
+
+namespace sfpe {
+
+enum class StoreType { kPem, kPkcs12, kJks };
+
+// "PEM", "PKCS12" (also "P12", "PFX"), "JKS", any case; empty: from the file name (.p12 / .pfx
+// -> PKCS12, .jks -> JKS, anything else PEM). An unknown name is an error naming `property`.
+Result<StoreType> store_type(const std::string& type, const std::string& path,
+                             const std::string& property);
+
+// Every certificate of a PKCS#12 file (the key's certificate and the CA list) as one PEM text, for
+// use as a trust bundle. A wrong password, an unreadable file or a file without certificates is
+// an error naming `property`; the password never appears in it.
+Result<std::string> pkcs12_certificates_pem(const std::string& path, const Secret& password,
+                                            const std::string& property);
+
+// Checks that a PKCS#12 keystore opens with `password` and holds a private key and its
+// certificate, so that a bad keystore fails at start-up rather than at the first handshake.
+Status check_pkcs12_keystore(const std::string& path, const Secret& password,
+                             const std::string& property);
+
+}  // namespace sfpe

@@ -1,0 +1,229 @@
+// The Schema Registry client over TLS: a trust bundle from a PEM file or a PKCS#12 truststore,
+// and client certificates (mutual TLS) from a PKCS#12 or PEM keystore, against real TLS servers
+// (cpp-httplib's SSLServer; Debian's pkg-config for it enables its OpenSSL support) with
+// certificates made by the openssl command line.
+#include <httplib.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "convert/error_codes.h"
+#include "convert/schema_registry_client.h"
+
+namespace sfpe::convert {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A CA, a server certificate for 127.0.0.1 and a client certificate, both signed by the CA, and
+// the stores made from them, in a fresh directory.
+class Certificates {
+ public:
+  Certificates() {
+    dir_ = fs::temp_directory_path() / ("sfpe-tls-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "server.ext") << "subjectAltName=IP:127.0.0.1\n";
+    run("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
+        "-subj /CN=sfpe-test-ca");
+    for (const char* name : {"server", "client"}) {
+      run(std::string("openssl req -newkey rsa:2048 -nodes -keyout ") + name + ".key -out " +
+          name + ".csr -subj /CN=" + (std::string(name) == "server" ? "127.0.0.1" : "client"));
+      run(std::string("openssl x509 -req -in ") + name + ".csr -CA ca.pem -CAkey ca.key " +
+          "-CAcreateserial -days 2 -out " + name + ".pem" +
+          (std::string(name) == "server" ? " -extfile server.ext" : ""));
+    }
+    run("openssl pkcs12 -export -nokeys -in ca.pem -out trust.p12 -passout pass:trust-pass");
+    run("openssl pkcs12 -export -in client.pem -inkey client.key -out client.p12 "
+        "-passout pass:key-pass");
+    std::ofstream(dir_ / "client-bundle.pem")
+        << std::ifstream(dir_ / "client.pem").rdbuf() << std::ifstream(dir_ / "client.key").rdbuf();
+    std::ofstream(dir_ / "store.jks") << "not really";
+  }
+  ~Certificates() {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+  std::string path(const char* name) const { return (dir_ / name).string(); }
+
+ private:
+  void run(const std::string& command) {
+    std::string line = "cd '" + dir_.string() + "' && " + command + " > /dev/null 2>&1";
+    ASSERT_EQ(std::system(line.c_str()), 0) << line;
+  }
+
+  fs::path dir_;
+};
+
+// An https registry answering GET /schemas/ids/1; with `client_ca` it demands a client
+// certificate signed by it.
+class TlsRegistry {
+ public:
+  TlsRegistry(const Certificates& certs, bool require_client_certificate)
+      : server_(certs.path("server.pem").c_str(), certs.path("server.key").c_str(),
+                require_client_certificate ? certs.path("ca.pem").c_str() : nullptr) {
+    server_.Get("/schemas/ids/1", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(R"({"schema":"\"string\""})", "application/vnd.schemaregistry.v1+json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::yield();
+  }
+  ~TlsRegistry() {
+    server_.stop();
+    thread_.join();
+  }
+
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  httplib::SSLServer server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+class RegistryTlsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { certs_ = new Certificates(); }
+  static void TearDownTestSuite() {
+    delete certs_;
+    certs_ = nullptr;
+  }
+
+  static Result<std::shared_ptr<const RegisteredSchema>> fetch(
+      std::map<std::string, std::string> settings) {
+    auto client = SchemaRegistryClient::create(settings);
+    if (!client.ok()) return client.error();
+    return (*client)->schema_by_id(1);
+  }
+
+  static Certificates* certs_;
+};
+
+Certificates* RegistryTlsTest::certs_ = nullptr;
+
+TEST_F(RegistryTlsTest, PemTruststoreTrustsThePrivateCa) {
+  TlsRegistry registry(*certs_, false);
+  auto schema = fetch({{"schema.registry.url", registry.url()},
+                       {"schema.registry.ssl.truststore.location", certs_->path("ca.pem")}});
+  ASSERT_TRUE(schema.ok()) << schema.error().message;
+  EXPECT_EQ((*schema)->schema, "\"string\"");
+}
+
+TEST_F(RegistryTlsTest, WithoutTheCaTheCertificateIsRefused) {
+  TlsRegistry registry(*certs_, false);
+  auto schema = fetch({{"schema.registry.url", registry.url()}});
+  ASSERT_FALSE(schema.ok());
+  EXPECT_EQ(schema.error().kind, ErrorKind::kTransient);
+  EXPECT_EQ(schema.error().code, kCodeRegistryUnavailable);
+  EXPECT_NE(schema.error().message.find("certificate"), std::string::npos)
+      << schema.error().message;
+}
+
+TEST_F(RegistryTlsTest, Pkcs12TruststoreAndKeystoreForMutualTls) {
+  TlsRegistry registry(*certs_, true);
+  auto schema = fetch({{"schema.registry.url", registry.url()},
+                       {"schema.registry.ssl.truststore.location", certs_->path("trust.p12")},
+                       {"schema.registry.ssl.truststore.password", "trust-pass"},
+                       {"schema.registry.ssl.truststore.type", "PKCS12"},
+                       {"schema.registry.ssl.keystore.location", certs_->path("client.p12")},
+                       {"schema.registry.ssl.keystore.password", "key-pass"}});
+  ASSERT_TRUE(schema.ok()) << schema.error().message;
+  EXPECT_EQ((*schema)->schema, "\"string\"");
+}
+
+TEST_F(RegistryTlsTest, PemKeystoreForMutualTls) {
+  TlsRegistry registry(*certs_, true);
+  auto schema = fetch({{"schema.registry.url", registry.url()},
+                       {"schema.registry.ssl.truststore.location", certs_->path("ca.pem")},
+                       {"schema.registry.ssl.keystore.location", certs_->path("client-bundle.pem")},
+                       {"schema.registry.ssl.keystore.type", "PEM"}});
+  ASSERT_TRUE(schema.ok()) << schema.error().message;
+}
+
+TEST_F(RegistryTlsTest, MutualTlsWithoutAClientCertificateFails) {
+  TlsRegistry registry(*certs_, true);
+  auto schema = fetch({{"schema.registry.url", registry.url()},
+                       {"schema.registry.ssl.truststore.location", certs_->path("ca.pem")}});
+  ASSERT_FALSE(schema.ok());
+  EXPECT_EQ(schema.error().code, kCodeRegistryUnavailable);
+}
+
+TEST_F(RegistryTlsTest, WrongStorePasswordsAreStartUpErrorsThatNeverShowThePassword) {
+  auto trust = SchemaRegistryConfig::from_settings(
+      {{"schema.registry.url", "https://sr:8081"},
+       {"schema.registry.ssl.truststore.location", certs_->path("trust.p12")},
+       {"schema.registry.ssl.truststore.password", "wrong-trust-secret"}});
+  ASSERT_FALSE(trust.ok());
+  EXPECT_EQ(trust.error().kind, ErrorKind::kFatal);
+  EXPECT_EQ(trust.error().code, kCodeConfigInvalid);
+  EXPECT_EQ(trust.error().message.rfind("schema.registry.ssl.truststore.location: cannot open the "
+                                        "PKCS#12 keystore " +
+                                            certs_->path("trust.p12") +
+                                            ": wrong password or damaged file",
+                                        0),
+            0u)
+      << trust.error().message;
+  EXPECT_EQ(trust.error().message.find("wrong-trust-secret"), std::string::npos);
+
+  auto key = SchemaRegistryConfig::from_settings(
+      {{"schema.registry.url", "https://sr:8081"},
+       {"schema.registry.ssl.keystore.location", certs_->path("client.p12")},
+       {"schema.registry.ssl.keystore.password", "wrong-key-secret"}});
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.error().message.rfind("schema.registry.ssl.keystore.location: cannot open the "
+                                      "PKCS#12 keystore",
+                                      0),
+            0u)
+      << key.error().message;
+  EXPECT_EQ(key.error().message.find("wrong-key-secret"), std::string::npos);
+}
+
+TEST_F(RegistryTlsTest, KeystoreWithoutAPrivateKeyIsRefused) {
+  auto config = SchemaRegistryConfig::from_settings(
+      {{"schema.registry.url", "https://sr:8081"},
+       {"schema.registry.ssl.keystore.location", certs_->path("trust.p12")},
+       {"schema.registry.ssl.keystore.password", "trust-pass"}});
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().message,
+            "schema.registry.ssl.keystore.location: the PKCS#12 keystore " +
+                certs_->path("trust.p12") + " holds no private key with its certificate");
+}
+
+TEST_F(RegistryTlsTest, JksAndUnknownStoreTypesAreRefusedWithAWayOut) {
+  auto jks = SchemaRegistryConfig::from_settings(
+      {{"schema.registry.url", "https://sr:8081"},
+       {"schema.registry.ssl.truststore.location", certs_->path("store.jks")}});
+  ASSERT_FALSE(jks.ok());
+  EXPECT_EQ(jks.error().message,
+            "schema.registry.ssl.truststore.location: " + certs_->path("store.jks") +
+                " is a JKS store, which only Java reads; convert it with keytool "
+                "-importkeystore -srckeystore " +
+                certs_->path("store.jks") +
+                " -destkeystore store.p12 -deststoretype PKCS12, or use a PEM file");
+
+  auto unknown = SchemaRegistryConfig::from_settings(
+      {{"schema.registry.url", "https://sr:8081"},
+       {"schema.registry.ssl.truststore.location", certs_->path("ca.pem")},
+       {"schema.registry.ssl.truststore.type", "BCFKS"}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message,
+            "schema.registry.ssl.truststore.type: unsupported store type \"BCFKS\" (supported: "
+            "PEM, PKCS12)");
+
+  auto missing = SchemaRegistryConfig::from_settings(
+      {{"schema.registry.url", "https://sr:8081"},
+       {"schema.registry.ssl.truststore.location", "/nonexistent/ca.pem"}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message,
+            "schema.registry.ssl.truststore.location: cannot read /nonexistent/ca.pem");
+}
+
+}  // namespace
+}  // namespace sfpe::convert
