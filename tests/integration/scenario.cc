@@ -106,9 +106,10 @@ void Scenario::produce(const std::vector<std::pair<int, nlohmann::json>>& record
   must(producer->flush(), "flush");
 }
 
-void Scenario::produce_raw(int partition, const std::optional<std::string>& value) {
+void Scenario::produce_raw(int partition, const std::optional<std::string>& value,
+                           const std::optional<std::string>& key) {
   auto producer = must(testing::TestProducer::create(kafka_.bootstrap_servers), "producer");
-  must(producer->produce(topic_, partition, std::nullopt, value), "produce");
+  must(producer->produce(topic_, partition, key, value), "produce");
   must(producer->flush(), "flush");
 }
 

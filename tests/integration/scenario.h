@@ -41,7 +41,8 @@ class Scenario {
   // Produces Avro records (JSON data as testing::encode_avro_json_datum takes them) to the
   // given partitions; waits for every acknowledgement.
   void produce(const std::vector<std::pair<int, nlohmann::json>>& records, int32_t schema_id);
-  void produce_raw(int partition, const std::optional<std::string>& value);
+  void produce_raw(int partition, const std::optional<std::string>& value,
+                   const std::optional<std::string>& key = std::nullopt);
 
   // Writes the worker and connector files; `connector_overrides` replace or add properties
   // (an empty value removes one).
