@@ -446,16 +446,27 @@ TEST(CommandLineTest, TasksMaxThreeShareTheGroupAndPublishEverything) {
   ASSERT_TRUE(s.wait_for_commits_to_reach_end(90s)) << sink->stderr_text();
   sink->send_signal(SIGTERM);
   ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
+  const std::string log = sink->stderr_text();
+  // The mock cluster refuses commits while its group rebalances (REBALANCE_IN_PROGRESS), even
+  // the one made on revocation; those records are read again by their next owner (at least
+  // once). Without such a refusal nothing may be published twice.
+  const bool refused = log.find("commit on revocation failed") != std::string::npos;
   auto events = s.event_fields();
-  EXPECT_EQ(events.size(), 300u);
+  if (!refused) {
+    EXPECT_EQ(events.size(), 300u) << log;
+  }
   for (int p = 0; p < 3; ++p) {
     auto got = of_partition(events, p);
-    ASSERT_EQ(got.size(), 100u);
-    for (int i = 0; i < 100; ++i) EXPECT_EQ(got[i], expected_event(p, i));
+    // Each owner publishes the partition in order from the last committed offset.
+    std::vector<nlohmann::json> distinct;
+    for (const auto& e : got) {
+      if (std::find(distinct.begin(), distinct.end(), e) == distinct.end()) distinct.push_back(e);
+    }
+    ASSERT_EQ(distinct.size(), 100u) << log;
+    for (int i = 0; i < 100; ++i) EXPECT_EQ(distinct[i], expected_event(p, i));
   }
   for (int t = 0; t < 3; ++t) {
-    EXPECT_NE(sink->stderr_text().find(fmt::format("[{}-{}] task started", s.connector(), t)),
-              std::string::npos);
+    EXPECT_NE(log.find(fmt::format("[{}-{}] task started", s.connector(), t)), std::string::npos);
   }
 }
 
