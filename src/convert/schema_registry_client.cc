@@ -3,7 +3,6 @@
 #include "convert/schema_registry_client.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "common/base64.h"
 #include "common/tls_files.h"
 #include "convert/error_codes.h"
 
@@ -56,15 +56,6 @@ const std::string* find_setting(const std::map<std::string, std::string>& settin
                                 const std::string& key) {
   auto it = settings.find(key);
   return it == settings.end() ? nullptr : &it->second;
-}
-
-std::string base64(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
 }
 
 std::string percent_decode(std::string_view in) {
@@ -276,7 +267,7 @@ Result<SchemaRegistryConfig> SchemaRegistryConfig::from_settings(
       return config_error(fmt::format("{} is required when {} is USER_INFO", kUserInfoProperty,
                                       kCredentialsSourceProperty));
     }
-    config.authorization = Secret("Basic " + base64(*user_info));
+    config.authorization = Secret("Basic " + base64_encode(*user_info));
   } else {
     return config_error(fmt::format("{}: unsupported value \"{}\" (supported: URL, USER_INFO)",
                                     kCredentialsSourceProperty, source_value));
@@ -398,7 +389,7 @@ Result<std::shared_ptr<const RegisteredSchema>> SchemaRegistryClient::fetch(
     request.headers.emplace_back("Accept", kAcceptHeader);
     if (config_.user_info_from_url && endpoint.url_user_info.has_value()) {
       request.headers.emplace_back("Authorization",
-                                   "Basic " + base64(endpoint.url_user_info->reveal()));
+                                   "Basic " + base64_encode(endpoint.url_user_info->reveal()));
     } else if (!config_.authorization.empty()) {
       request.headers.emplace_back("Authorization", config_.authorization.reveal());
     }

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -52,6 +53,11 @@ class ValueWriter {
   Result<EventJson> coerce(const EventFieldDef& def, const data::Schema& schema,
                            const data::Value& value, const std::string& path) {
     if (value.is_null()) return EventJson(nullptr);
+    // A Protobuf wrapper (google.protobuf.DoubleValue, ...) reaches Connect as a struct with one
+    // field `value` unless wrapper.for.nullables is set; its value is what the field holds.
+    if (const data::Struct* wrapper = protobuf_wrapper(schema, value)) {
+      return coerce(def, *schema.fields[0].schema, wrapper->values[0], path);
+    }
     // An empty string on a Number, Checkbox, Date or Date/Time field is no value: proto3 writes
     // unset strings as "", and Salesforce's REST API reads "" on such fields as null
     // (unverified for events, salesforce-api.md §5).
@@ -148,6 +154,22 @@ class ValueWriter {
   }
 
  private:
+  static const data::Struct* protobuf_wrapper(const data::Schema& schema,
+                                              const data::Value& value) {
+    static const std::set<std::string, std::less<>> kWrappers = {
+        "DoubleValue", "FloatValue",  "Int64Value",  "UInt64Value", "Int32Value",
+        "UInt32Value", "BoolValue",   "StringValue", "BytesValue"};
+    if (schema.type != data::Type::kStruct || schema.fields.size() != 1 ||
+        schema.fields[0].name != "value" || schema.fields[0].schema == nullptr) {
+      return nullptr;
+    }
+    std::string_view name = schema.name;
+    if (name.starts_with("google.protobuf.")) name.remove_prefix(16);
+    if (kWrappers.count(name) == 0) return nullptr;
+    const data::Struct* record = value.get_if<data::Struct>();
+    return record != nullptr && record->values.size() == 1 ? record : nullptr;
+  }
+
   // How a value's type is named in errors: its Connect logical name or type.
   static std::string describe_type(const data::Schema& schema) {
     auto source = schema.parameters.find(std::string(data::kSourceLogicalParameter));

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "common/base64.h"
+
 namespace sfpe::map {
 namespace {
 
@@ -223,31 +225,8 @@ std::optional<std::string> decimal_to_string(const data::Bytes& unscaled, int sc
 }
 
 std::string to_base64(const data::Bytes& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const uint32_t triple = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += kAlphabet[(triple >> 18) & 63];
-    out += kAlphabet[(triple >> 12) & 63];
-    out += kAlphabet[(triple >> 6) & 63];
-    out += kAlphabet[triple & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    const uint32_t single = bytes[i] << 16;
-    out += kAlphabet[(single >> 18) & 63];
-    out += kAlphabet[(single >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    const uint32_t pair = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    out += kAlphabet[(pair >> 18) & 63];
-    out += kAlphabet[(pair >> 12) & 63];
-    out += kAlphabet[(pair >> 6) & 63];
-    out += '=';
-  }
-  return out;
+  return base64_encode(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::string to_valid_utf8(std::string_view text) {

@@ -13,6 +13,7 @@
 #include <limits>
 #include <utility>
 
+#include "common/base64.h"
 #include "convert/error_codes.h"
 
 namespace sfpe::convert::json {
@@ -424,47 +425,9 @@ Result<data::Bytes> decimal_literal_to_unscaled(std::string_view text, int scale
 }
 
 std::optional<data::Bytes> decode_base64(std::string_view text) {
-  auto sextet = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  data::Bytes out;
-  out.reserve(text.size() / 4 * 3);
-  size_t pos = 0;
-  while (true) {
-    while (pos < text.size() && is_space(text[pos])) ++pos;
-    if (pos == text.size()) return out;
-    if (text.size() - pos < 4) return std::nullopt;
-    int values[4];
-    int padding = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char c = text[pos + i];
-      if (c == '=' && i >= 2) {
-        ++padding;
-        values[i] = 0;
-        continue;
-      }
-      if (padding > 0) return std::nullopt;  // data after padding inside a group
-      values[i] = sextet(c);
-      if (values[i] < 0) return std::nullopt;
-    }
-    pos += 4;
-    const uint32_t group =
-        (static_cast<uint32_t>(values[0]) << 18) | (static_cast<uint32_t>(values[1]) << 12) |
-        (static_cast<uint32_t>(values[2]) << 6) | static_cast<uint32_t>(values[3]);
-    out.push_back(static_cast<uint8_t>(group >> 16));
-    if (padding < 2) out.push_back(static_cast<uint8_t>((group >> 8) & 0xff));
-    if (padding < 1) out.push_back(static_cast<uint8_t>(group & 0xff));
-    if (padding > 0) {
-      while (pos < text.size() && is_space(text[pos])) ++pos;
-      return pos == text.size() ? std::optional<data::Bytes>(std::move(out)) : std::nullopt;
-    }
-  }
+  auto decoded = base64_decode(text);
+  if (!decoded) return std::nullopt;
+  return data::Bytes(decoded->begin(), decoded->end());
 }
 
 }  // namespace sfpe::convert::json

@@ -1,16 +1,103 @@
+// ProtobufConverter: registry lookups, reference resolution and the per-id decoder cache.
 #include "convert/protobuf/protobuf_converter.h"
 
+#include <fmt/format.h>
+
+#include <utility>
+
 #include "convert/error_codes.h"
+#include "convert/record_context.h"
+#include "convert/wire_format.h"
 
 namespace sfpe::convert {
+namespace {
+
+constexpr int kMaxReferenceDepth = 16;
+constexpr const char* kProtobufSchemaType = "PROTOBUF";
+
+}  // namespace
 
 Result<std::unique_ptr<ProtobufConverter>> ProtobufConverter::create(
-    const std::map<std::string, std::string>&, std::shared_ptr<SchemaRegistryClient>) {
-  return Error::fatal(kCodeConfigInvalid, "value.converter: ProtobufConverter is not built yet");
+    const std::map<std::string, std::string>& settings,
+    std::shared_ptr<SchemaRegistryClient> registry) {
+  auto options = protobuf::ProtobufDataOptions::from_settings(settings);
+  if (!options.ok()) return options.error();
+  if (registry == nullptr) {
+    auto created = SchemaRegistryClient::create(settings);
+    if (!created.ok()) return created.error();
+    registry = std::move(created.value());
+  }
+  return std::make_unique<ProtobufConverter>(std::move(registry), *options);
 }
 
-Result<data::SchemaAndValue> ProtobufConverter::to_connect(const kafka::Record&) {
-  return Error::permanent(kCodeUnsupportedSchemaType, "not built yet");
+ProtobufConverter::ProtobufConverter(std::shared_ptr<SchemaRegistryClient> registry,
+                                     protobuf::ProtobufDataOptions options)
+    : registry_(std::move(registry)), options_(options) {}
+
+Result<data::SchemaAndValue> ProtobufConverter::to_connect(const kafka::Record& record) {
+  // A tombstone converts to SchemaAndValue.NULL (kafka-connect.md §5.1).
+  if (!record.value.has_value()) return data::SchemaAndValue{};
+  auto frame = parse_frame(*record.value);
+  if (!frame.ok()) return at_record(record, frame.error());
+  auto decoder = decoder_for(frame->schema_id);
+  if (!decoder.ok()) return at_record(record, decoder.error());
+  auto decoded = (*decoder)->decode(frame->payload);
+  if (!decoded.ok()) {
+    const Error& error = decoded.error();
+    return Error{error.kind, error.code,
+                 fmt::format("{}: schema id {}: {}", describe_record(record), frame->schema_id,
+                             error.message)};
+  }
+  return std::move(decoded.value());
+}
+
+Result<std::shared_ptr<protobuf::ProtobufDecoder>> ProtobufConverter::decoder_for(int32_t id) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = decoders_.find(id);
+    if (it != decoders_.end()) return it->second;
+  }
+  auto registered = registry_->schema_by_id(id);
+  if (!registered.ok()) return registered.error();
+  if ((*registered)->schema_type != kProtobufSchemaType) {
+    return Error::permanent(kCodeUnsupportedSchemaType,
+                            fmt::format("schema id {} is a {} schema; {} reads Protobuf only", id,
+                                        (*registered)->schema_type, kClassName));
+  }
+  std::set<std::string> seen;
+  std::vector<protobuf::ImportedSchema> imports;
+  auto collected = collect_references(**registered, 0, seen, imports);
+  if (!collected.ok()) return collected.error();
+  auto parsed = protobuf::ProtobufSchema::parse((*registered)->schema, imports);
+  if (!parsed.ok()) {
+    return Error::permanent(parsed.error().code,
+                            fmt::format("schema id {}: {}", id, parsed.error().message));
+  }
+  auto decoder = std::make_shared<protobuf::ProtobufDecoder>(std::move(parsed.value()), options_);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return decoders_.emplace(id, std::move(decoder)).first->second;
+}
+
+// Schema references (kafka-connect.md §5.2): each reference's name is the import path of the
+// schema registered under its subject and version. Followed recursively, each path once. Their
+// schemaType is not checked: parsing refuses anything that is not .proto text.
+Status ProtobufConverter::collect_references(const RegisteredSchema& schema, int depth,
+                                             std::set<std::string>& seen,
+                                             std::vector<protobuf::ImportedSchema>& imports) {
+  if (depth > kMaxReferenceDepth) {
+    return Error::permanent(
+        kCodeInvalidProtobufSchema,
+        fmt::format("schema references nested deeper than {}", kMaxReferenceDepth));
+  }
+  for (const auto& reference : schema.references) {
+    if (!seen.insert(reference.name).second) continue;
+    auto fetched = registry_->schema_by_subject_version(reference.subject, reference.version);
+    if (!fetched.ok()) return fetched.error();
+    auto nested = collect_references(**fetched, depth + 1, seen, imports);
+    if (!nested.ok()) return nested;
+    imports.push_back({reference.name, (*fetched)->schema});
+  }
+  return ok_status();
 }
 
 }  // namespace sfpe::convert

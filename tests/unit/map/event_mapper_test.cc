@@ -492,5 +492,27 @@ TEST(EventMapperTest, TimestampMicrosReachDateAndDateTimeFields) {
             "1970-01-01T00:00:00.000Z is not at midnight UTC, and a Date has no time");
 }
 
+TEST(EventMapperTest, ProtobufWrappersPublishTheirValue) {
+  auto wrapper = [](const char* name, data::SchemaPtr inner, data::Value::Storage value) {
+    StructBuilder builder(name);
+    builder.add("value", std::move(inner), std::move(value));
+    return std::make_pair(builder.schema(), builder.value());
+  };
+  auto number = wrapper("DoubleValue", make_schema(data::Type::kFloat64), 33.25);
+  auto flag = wrapper("google.protobuf.BoolValue", make_schema(data::Type::kBoolean), true);
+  auto text = wrapper("StringValue", make_schema(data::Type::kString), std::string("hi"));
+  auto other = wrapper("Money", make_schema(data::Type::kInt64), int64_t{5});
+  auto value = StructBuilder()
+                   .add("NumberField__c", number.first, number.second)
+                   .add("BooleanField__c", flag.first, flag.second)
+                   .add("TextField__c", text.first, text.second)
+                   .add("LongTextField__c", other.first, other.second)
+                   .add("F64__c", number.first, std::monostate{})
+                   .build();
+  EXPECT_EQ(mapped_text(value),
+            R"({"NumberField__c":33.25,"BooleanField__c":true,"TextField__c":"hi",)"
+            R"("LongTextField__c":"{\"value\":5}","F64__c":null})");
+}
+
 }  // namespace
 }  // namespace sfpe::map
