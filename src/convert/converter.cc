@@ -20,7 +20,6 @@ namespace sfpe::convert {
 namespace {
 
 constexpr const char* kConverterProperty = "value.converter";
-constexpr int kMaxReferenceDepth = 16;
 
 Error config_error(std::string message) {
   return Error::fatal(kCodeConfigInvalid, std::move(message));
@@ -103,10 +102,19 @@ Result<std::shared_ptr<const AvroConverter::ParsedSchema>> AvroConverter::schema
                             fmt::format("schema id {} is a {} schema; {} reads Avro only", id,
                                         (*registered)->schema_type, kClassName));
   }
-  std::set<std::pair<std::string, int>> seen;
+  // Referenced schemas' texts, dependencies first, so that their named types are known when
+  // the schema itself is parsed.
+  auto references = registry_->resolve_references(**registered, kCodeInvalidAvroSchema);
+  if (!references.ok()) return references.error();
   std::vector<std::string> referenced;
-  auto collected = collect_references(**registered, 0, seen, referenced);
-  if (!collected.ok()) return collected.error();
+  for (const auto& reference : *references) {
+    if (reference.schema->schema_type != "AVRO") {
+      return Error::permanent(kCodeUnsupportedSchemaType,
+                              fmt::format("schema id {}: reference {} is not Avro", id,
+                                          reference.name));
+    }
+    referenced.push_back(reference.schema->schema);
+  }
   auto avro = avro::AvroSchema::parse_text((*registered)->schema, referenced);
   if (!avro.ok()) {
     return Error::permanent(avro.error().code,
@@ -121,33 +129,6 @@ Result<std::shared_ptr<const AvroConverter::ParsedSchema>> AvroConverter::schema
       ParsedSchema{std::move(avro.value()), std::move(connect.value())});
   std::lock_guard<std::mutex> lock(mutex_);
   return schemas_.emplace(id, std::move(parsed)).first->second;
-}
-
-// Schema references (kafka-connect.md §5.2): the referenced schemas' texts, dependencies first,
-// each once, so that their named types are known when the schema itself is parsed.
-Status AvroConverter::collect_references(const RegisteredSchema& schema, int depth,
-                                         std::set<std::pair<std::string, int>>& seen,
-                                         std::vector<std::string>& ordered) {
-  if (depth > kMaxReferenceDepth) {
-    return Error::permanent(
-        kCodeInvalidAvroSchema,
-        fmt::format("schema references nested deeper than {}", kMaxReferenceDepth));
-  }
-  for (const auto& reference : schema.references) {
-    auto key = std::make_pair(reference.subject, reference.version);
-    if (!seen.insert(key).second) continue;
-    auto fetched = registry_->schema_by_subject_version(reference.subject, reference.version);
-    if (!fetched.ok()) return fetched.error();
-    if ((*fetched)->schema_type != "AVRO") {
-      return Error::permanent(kCodeUnsupportedSchemaType,
-                              fmt::format("reference {} (subject {} version {}) is not Avro",
-                                          reference.name, reference.subject, reference.version));
-    }
-    auto nested = collect_references(**fetched, depth + 1, seen, ordered);
-    if (!nested.ok()) return nested;
-    ordered.push_back((*fetched)->schema);
-  }
-  return ok_status();
 }
 
 Result<std::unique_ptr<Converter>> make_value_converter(

@@ -55,9 +55,6 @@ class AvroConverter : public Converter {
   };
 
   Result<std::shared_ptr<const ParsedSchema>> schema_for(int32_t id);
-  Status collect_references(const RegisteredSchema& schema, int depth,
-                            std::set<std::pair<std::string, int>>& seen,
-                            std::vector<std::string>& ordered);
 
   std::shared_ptr<SchemaRegistryClient> registry_;
   const avro::AvroDataOptions options_;

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string_view>
 
 #include "common/base64.h"
@@ -423,6 +424,56 @@ Result<std::shared_ptr<const RegisteredSchema>> SchemaRegistryClient::fetch(
   for (const auto& failure : failures) joined += (joined.empty() ? "" : "; ") + failure;
   return Error::transient(kCodeRegistryUnavailable,
                           fmt::format("Schema Registry unreachable for {}: {}", what, joined));
+}
+
+}  // namespace sfpe::convert
+
+namespace sfpe::convert {
+namespace {
+
+constexpr int kMaxReferenceDepth = 16;
+
+struct ReferenceWalk {
+  SchemaRegistryClient& registry;
+  const char* invalid_code;
+  std::vector<std::pair<std::string, int>> path;  // subject versions being resolved
+  std::set<std::pair<std::string, int>> seen;
+  std::vector<ResolvedReference> resolved;
+
+  Status walk(const RegisteredSchema& schema) {
+    if (path.size() >= static_cast<size_t>(kMaxReferenceDepth)) {
+      return Error::permanent(invalid_code, fmt::format("schema references nested deeper than {}",
+                                                        kMaxReferenceDepth));
+    }
+    for (const auto& reference : schema.references) {
+      auto key = std::make_pair(reference.subject, reference.version);
+      if (std::find(path.begin(), path.end(), key) != path.end()) {
+        return Error::permanent(invalid_code,
+                                fmt::format("schema references form a cycle through {} "
+                                            "(subject {} version {})",
+                                            reference.name, reference.subject, reference.version));
+      }
+      if (!seen.insert(key).second) continue;
+      auto fetched = registry.schema_by_subject_version(reference.subject, reference.version);
+      if (!fetched.ok()) return fetched.error();
+      path.push_back(key);
+      auto nested = walk(**fetched);
+      path.pop_back();
+      if (!nested.ok()) return nested;
+      resolved.push_back({reference.name, std::move(fetched.value())});
+    }
+    return ok_status();
+  }
+};
+
+}  // namespace
+
+Result<std::vector<ResolvedReference>> SchemaRegistryClient::resolve_references(
+    const RegisteredSchema& schema, const char* invalid_code) {
+  ReferenceWalk walk{*this, invalid_code, {}, {}, {}};
+  auto walked = walk.walk(schema);
+  if (!walked.ok()) return walked.error();
+  return std::move(walk.resolved);
 }
 
 }  // namespace sfpe::convert

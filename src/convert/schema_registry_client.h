@@ -34,6 +34,13 @@ struct RegisteredSchema {
   std::vector<SchemaReference> references;
 };
 
+// A referenced schema, fetched: `name` is what the referring schema uses (an Avro type name, a
+// JSON Schema $ref, a Protobuf import path).
+struct ResolvedReference {
+  std::string name;
+  std::shared_ptr<const RegisteredSchema> schema;
+};
+
 // One registry endpoint; user info from "http://user:pass@host" is moved out of the URL.
 struct RegistryEndpoint {
   std::string base_url;                 // no user info, no trailing '/'
@@ -79,6 +86,12 @@ class SchemaRegistryClient {
   // GET /subjects/{subject}/versions/{version}, cached; used to resolve schema references.
   Result<std::shared_ptr<const RegisteredSchema>> schema_by_subject_version(
       const std::string& subject, int version);
+
+  // Every schema `schema` references, directly or through other references (kafka-connect.md
+  // §5.2), each subject version fetched once, dependencies before the schemas that use them. A
+  // cycle, or references nested deeper than 16, is a permanent error with `invalid_code`.
+  Result<std::vector<ResolvedReference>> resolve_references(const RegisteredSchema& schema,
+                                                            const char* invalid_code);
 
  private:
   class ClientLease;

@@ -13,7 +13,6 @@
 namespace sfpe::convert {
 namespace {
 
-constexpr int kMaxReferenceDepth = 16;
 
 Error config_error(std::string message) {
   return Error::fatal(kCodeConfigInvalid, std::move(message));
@@ -105,13 +104,14 @@ Result<json::ConnectNodePtr> JsonSchemaConverter::schema_for(int32_t id) {
                             fmt::format("schema id {} is a {} schema; {} reads JSON Schema only",
                                         id, (*registered)->schema_type, kClassName));
   }
-  std::vector<std::pair<std::string, int>> path;
-  std::set<std::pair<std::string, int>> seen;
+  auto resolved = registry_->resolve_references(**registered, kCodeInvalidJsonSchema);
+  if (!resolved.ok()) {
+    return Error{resolved.error().kind, resolved.error().code,
+                 fmt::format("schema id {}: {}", id, resolved.error().message)};
+  }
   std::vector<json::ReferencedSchema> references;
-  auto collected = collect_references(**registered, 0, path, seen, references);
-  if (!collected.ok()) {
-    return Error{collected.error().kind, collected.error().code,
-                 fmt::format("schema id {}: {}", id, collected.error().message)};
+  for (const auto& reference : *resolved) {
+    references.push_back(json::ReferencedSchema{reference.name, reference.schema->schema});
   }
   auto converted = json::to_connect_schema((*registered)->schema, references, options_);
   if (!converted.ok()) {
@@ -120,38 +120,6 @@ Result<json::ConnectNodePtr> JsonSchemaConverter::schema_for(int32_t id) {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   return schemas_.emplace(id, std::move(converted.value())).first->second;
-}
-
-// Schema references (kafka-connect.md §5.2), depth first: every schema the root names, directly
-// or through another reference, fetched once by subject and version. A reference back to a
-// schema on the current path is a cycle and refused.
-Status JsonSchemaConverter::collect_references(const RegisteredSchema& schema, int depth,
-                                               std::vector<std::pair<std::string, int>>& path,
-                                               std::set<std::pair<std::string, int>>& seen,
-                                               std::vector<json::ReferencedSchema>& collected) {
-  if (depth >= kMaxReferenceDepth) {
-    return Error::permanent(
-        kCodeInvalidJsonSchema,
-        fmt::format("schema references nested deeper than {}", kMaxReferenceDepth));
-  }
-  for (const auto& reference : schema.references) {
-    auto key = std::make_pair(reference.subject, reference.version);
-    if (std::find(path.begin(), path.end(), key) != path.end()) {
-      return Error::permanent(kCodeInvalidJsonSchema,
-                              fmt::format("schema references form a cycle through {} "
-                                          "(subject {} version {})",
-                                          reference.name, reference.subject, reference.version));
-    }
-    if (!seen.insert(key).second) continue;
-    auto fetched = registry_->schema_by_subject_version(reference.subject, reference.version);
-    if (!fetched.ok()) return fetched.error();
-    collected.push_back(json::ReferencedSchema{reference.name, (*fetched)->schema});
-    path.push_back(key);
-    auto nested = collect_references(**fetched, depth + 1, path, seen, collected);
-    path.pop_back();
-    if (!nested.ok()) return nested;
-  }
-  return ok_status();
 }
 
 }  // namespace sfpe::convert

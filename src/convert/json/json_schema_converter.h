@@ -42,10 +42,6 @@ class JsonSchemaConverter : public Converter {
 
  private:
   Result<json::ConnectNodePtr> schema_for(int32_t id);
-  Status collect_references(const RegisteredSchema& schema, int depth,
-                            std::vector<std::pair<std::string, int>>& path,
-                            std::set<std::pair<std::string, int>>& seen,
-                            std::vector<json::ReferencedSchema>& collected);
 
   std::shared_ptr<SchemaRegistryClient> registry_;
   const json::JsonSchemaDataOptions options_;

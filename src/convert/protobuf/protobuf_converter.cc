@@ -12,7 +12,6 @@
 namespace sfpe::convert {
 namespace {
 
-constexpr int kMaxReferenceDepth = 16;
 constexpr const char* kProtobufSchemaType = "PROTOBUF";
 
 }  // namespace
@@ -64,10 +63,13 @@ Result<std::shared_ptr<protobuf::ProtobufDecoder>> ProtobufConverter::decoder_fo
                             fmt::format("schema id {} is a {} schema; {} reads Protobuf only", id,
                                         (*registered)->schema_type, kClassName));
   }
-  std::set<std::string> seen;
+  // Each reference's name is the import path it satisfies.
+  auto resolved = registry_->resolve_references(**registered, kCodeInvalidProtobufSchema);
+  if (!resolved.ok()) return resolved.error();
   std::vector<protobuf::ImportedSchema> imports;
-  auto collected = collect_references(**registered, 0, seen, imports);
-  if (!collected.ok()) return collected.error();
+  for (const auto& reference : *resolved) {
+    imports.push_back({reference.name, reference.schema->schema});
+  }
   auto parsed = protobuf::ProtobufSchema::parse((*registered)->schema, imports);
   if (!parsed.ok()) {
     return Error::permanent(parsed.error().code,
@@ -76,28 +78,6 @@ Result<std::shared_ptr<protobuf::ProtobufDecoder>> ProtobufConverter::decoder_fo
   auto decoder = std::make_shared<protobuf::ProtobufDecoder>(std::move(parsed.value()), options_);
   std::lock_guard<std::mutex> lock(mutex_);
   return decoders_.emplace(id, std::move(decoder)).first->second;
-}
-
-// Schema references (kafka-connect.md §5.2): each reference's name is the import path of the
-// schema registered under its subject and version. Followed recursively, each path once. Their
-// schemaType is not checked: parsing refuses anything that is not .proto text.
-Status ProtobufConverter::collect_references(const RegisteredSchema& schema, int depth,
-                                             std::set<std::string>& seen,
-                                             std::vector<protobuf::ImportedSchema>& imports) {
-  if (depth > kMaxReferenceDepth) {
-    return Error::permanent(
-        kCodeInvalidProtobufSchema,
-        fmt::format("schema references nested deeper than {}", kMaxReferenceDepth));
-  }
-  for (const auto& reference : schema.references) {
-    if (!seen.insert(reference.name).second) continue;
-    auto fetched = registry_->schema_by_subject_version(reference.subject, reference.version);
-    if (!fetched.ok()) return fetched.error();
-    auto nested = collect_references(**fetched, depth + 1, seen, imports);
-    if (!nested.ok()) return nested;
-    imports.push_back({reference.name, (*fetched)->schema});
-  }
-  return ok_status();
 }
 
 }  // namespace sfpe::convert

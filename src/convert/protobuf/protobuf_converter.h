@@ -39,8 +39,6 @@ class ProtobufConverter : public Converter {
 
  private:
   Result<std::shared_ptr<protobuf::ProtobufDecoder>> decoder_for(int32_t id);
-  Status collect_references(const RegisteredSchema& schema, int depth, std::set<std::string>& seen,
-                            std::vector<protobuf::ImportedSchema>& imports);
 
   std::shared_ptr<SchemaRegistryClient> registry_;
   const protobuf::ProtobufDataOptions options_;
