@@ -9,6 +9,7 @@
 #include "convert/error_codes.h"
 #include "fake_registry.h"
 #include "lib/avro_writer.h"
+#include "lib/records.h"
 
 namespace sfpe::convert {
 namespace {
@@ -25,12 +26,7 @@ constexpr const char* kEventSchema = R"({
     {"name":"TextField__c","type":["null","string"],"default":null}]})";
 
 kafka::Record record_with(std::optional<std::string> value) {
-  kafka::Record record;
-  record.topic = "orders";
-  record.partition = 2;
-  record.offset = 17;
-  record.value = std::move(value);
-  return record;
+  return sfpe::testing::record_at("orders", 2, 17, std::move(value));
 }
 
 std::string framed_event(int32_t id, const nlohmann::json& datum) {

@@ -30,7 +30,7 @@ class FakeRegistry {
                   record(req);
                   answer(bodies_by_id_, req.matches[1], res);
                 });
-    server_.Get(R"(/subjects/([^/]+)/versions/(\d+))",
+    server_.Get(R"(/subjects/(.+)/versions/(\d+))",
                 [this](const httplib::Request& req, httplib::Response& res) {
                   record(req);
                   answer(bodies_by_subject_,
@@ -64,9 +64,15 @@ class FakeRegistry {
     set_response(bodies_by_id_, std::to_string(id), 200, body.dump());
   }
 
-  void add_subject_version(const std::string& subject, int version, const std::string& schema) {
+  // A subject version; an empty `schema_type` leaves "schemaType" out (Avro), and `references`
+  // (an array of {"name","subject","version"}) lets referenced schemas have references too.
+  void add_subject_version(const std::string& subject, int version, const std::string& schema,
+                           const std::string& schema_type = "",
+                           const nlohmann::json& references = nullptr) {
     nlohmann::json body = {
         {"subject", subject}, {"version", version}, {"id", 1000 + version}, {"schema", schema}};
+    if (!schema_type.empty()) body["schemaType"] = schema_type;
+    if (!references.is_null()) body["references"] = references;
     set_response(bodies_by_subject_, subject + "/" + std::to_string(version), 200, body.dump());
   }
 

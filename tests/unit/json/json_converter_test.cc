@@ -8,17 +8,13 @@
 
 #include "convert/converter.h"
 #include "convert/error_codes.h"
+#include "lib/records.h"
 
 namespace sfpe::convert {
 namespace {
 
 kafka::Record record_with(std::optional<std::string> value) {
-  kafka::Record record;
-  record.topic = "orders";
-  record.partition = 3;
-  record.offset = 99;
-  record.value = std::move(value);
-  return record;
+  return sfpe::testing::record_at("orders", 3, 99, std::move(value));
 }
 
 std::unique_ptr<Converter> make(std::map<std::string, std::string> settings = {}) {

@@ -12,6 +12,8 @@
 #include "../convert/fake_registry.h"
 #include "convert/converter.h"
 #include "convert/error_codes.h"
+#include "lib/avro_writer.h"
+#include "lib/records.h"
 
 namespace sfpe::convert {
 namespace {
@@ -32,20 +34,11 @@ constexpr const char* kEventSchema = R"({
     "_EventType":{"connect.index":6,"oneOf":[{"type":"null"},{"type":"string"}]}}})";
 
 std::string framed(int32_t id, const std::string& json) {
-  std::string out(1, '\0');
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out += static_cast<char>((static_cast<uint32_t>(id) >> shift) & 0xff);
-  }
-  return out + json;
+  return sfpe::testing::confluent_frame(id, json);
 }
 
 kafka::Record record_with(std::optional<std::string> value) {
-  kafka::Record record;
-  record.topic = "events";
-  record.partition = 1;
-  record.offset = 42;
-  record.value = std::move(value);
-  return record;
+  return sfpe::testing::record_at("events", 1, 42, std::move(value));
 }
 
 class JsonSchemaConverterTest : public ::testing::Test {
@@ -304,45 +297,11 @@ TEST_F(JsonSchemaConverterTest, FactoryBuildsIt) {
 namespace sfpe::convert {
 namespace {
 
-// A registry answering fixed bodies by path, for references nested in referenced schemas (the
-// shared FakeRegistry gives subject versions no references).
-class ScriptedRegistry {
- public:
-  explicit ScriptedRegistry(std::map<std::string, nlohmann::json> bodies)
-      : bodies_(std::move(bodies)) {
-    server_.Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
-      auto it = bodies_.find(req.path);
-      res.status = it == bodies_.end() ? 404 : 200;
-      res.set_content(
-          it == bodies_.end() ? R"({"error_code":40403,"message":"not found"})" : it->second.dump(),
-          "application/vnd.schemaregistry.v1+json");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
-  }
-  ~ScriptedRegistry() {
-    server_.stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  std::map<std::string, nlohmann::json> bodies_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-};
-
 nlohmann::json reference(const std::string& name, const std::string& subject) {
-  return {{"name", name}, {"subject", subject}, {"version", 1}};
+  return nlohmann::json::array({{{"name", name}, {"subject", subject}, {"version", 1}}});
 }
 
-nlohmann::json subject_body(const std::string& schema, nlohmann::json references) {
-  return {{"schema", schema}, {"schemaType", "JSON"}, {"references", std::move(references)}};
-}
-
-Result<data::SchemaAndValue> convert_with(const ScriptedRegistry& registry, int32_t id,
+Result<data::SchemaAndValue> convert_with(const test::FakeRegistry& registry, int32_t id,
                                           const std::string& payload) {
   auto converter = JsonSchemaConverter::create({{"schema.registry.url", registry.url()}}, nullptr);
   EXPECT_TRUE(converter.ok());
@@ -350,14 +309,13 @@ Result<data::SchemaAndValue> convert_with(const ScriptedRegistry& registry, int3
 }
 
 TEST(JsonSchemaConverterReferencesTest, NestedReferencesResolveThroughEachSchemasOwnList) {
-  ScriptedRegistry registry({
-      {"/schemas/ids/20", subject_body(R"({"type":"object","properties":{"a":{"$ref":"a.json"}}})",
-                                       {reference("a.json", "a")})},
-      {"/subjects/a/versions/1",
-       subject_body(R"({"type":"object","title":"A","properties":{"b":{"$ref":"b.json"}}})",
-                    {reference("b.json", "b")})},
-      {"/subjects/b/versions/1", subject_body(R"({"type":"integer","title":"B"})", {})},
-  });
+  test::FakeRegistry registry;
+  registry.add_schema(20, R"({"type":"object","properties":{"a":{"$ref":"a.json"}}})", "JSON",
+                      reference("a.json", "a"));
+  registry.add_subject_version(
+      "a", 1, R"({"type":"object","title":"A","properties":{"b":{"$ref":"b.json"}}})", "JSON",
+      reference("b.json", "b"));
+  registry.add_subject_version("b", 1, R"({"type":"integer","title":"B"})", "JSON");
   auto converted = convert_with(registry, 20, R"({"a":{"b":5}})");
   ASSERT_TRUE(converted.ok()) << converted.error().message;
   EXPECT_EQ(converted->schema->fields[0].schema->fields[0].schema->name, "B");
@@ -367,11 +325,10 @@ TEST(JsonSchemaConverterReferencesTest, NestedReferencesResolveThroughEachSchema
 }
 
 TEST(JsonSchemaConverterReferencesTest, ReferenceCyclesAreRefused) {
-  ScriptedRegistry registry({
-      {"/schemas/ids/21", subject_body(R"({"$ref":"a.json"})", {reference("a.json", "a")})},
-      {"/subjects/a/versions/1", subject_body(R"({"$ref":"b.json"})", {reference("b.json", "b")})},
-      {"/subjects/b/versions/1", subject_body(R"({"$ref":"a.json"})", {reference("a.json", "a")})},
-  });
+  test::FakeRegistry registry;
+  registry.add_schema(21, R"({"$ref":"a.json"})", "JSON", reference("a.json", "a"));
+  registry.add_subject_version("a", 1, R"({"$ref":"b.json"})", "JSON", reference("b.json", "b"));
+  registry.add_subject_version("b", 1, R"({"$ref":"a.json"})", "JSON", reference("a.json", "a"));
   auto converted = convert_with(registry, 21, "1");
   ASSERT_FALSE(converted.ok());
   EXPECT_EQ(converted.error().code, kCodeInvalidJsonSchema);

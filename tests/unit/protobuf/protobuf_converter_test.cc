@@ -2,13 +2,18 @@
 // caching, references, error context, and the value.converter factory.
 #include "convert/protobuf/protobuf_converter.h"
 
+#include <google/protobuf/descriptor.pb.h>
+#include <google/protobuf/timestamp.pb.h>
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "../convert/fake_registry.h"
+#include "common/base64.h"
 #include "convert/error_codes.h"
 #include "proto_test_util.h"
+#include "lib/avro_writer.h"
+#include "lib/records.h"
 
 namespace sfpe::convert {
 namespace {
@@ -29,20 +34,11 @@ message ConfluentEvent__e {
 })";
 
 std::string frame(int32_t id, const std::string& payload) {
-  std::string framed = "\x00"s;
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    framed.push_back(static_cast<char>((static_cast<uint32_t>(id) >> shift) & 0xff));
-  }
-  return framed + payload;
+  return sfpe::testing::confluent_frame(id, payload);
 }
 
 kafka::Record record_with(std::optional<std::string> value) {
-  kafka::Record record;
-  record.topic = "orders";
-  record.partition = 2;
-  record.offset = 17;
-  record.value = std::move(value);
-  return record;
+  return sfpe::testing::record_at("orders", 2, 17, std::move(value));
 }
 
 class ProtobufConverterTest : public ::testing::Test {
@@ -115,6 +111,64 @@ message Customer { string name = 1; shared.Address address = 2; })",
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_EQ(requests[0].path, "/schemas/ids/7");
   EXPECT_EQ(requests[1].path, "/subjects/shared-address/versions/3");
+}
+
+// Confluent's Python ProtobufSerializer registers each file as its serialized descriptor in
+// base64, and every import as a reference of its own: here Customer imports shared/address.proto,
+// which imports google/protobuf/timestamp.proto, both through the registry.
+TEST_F(ProtobufConverterTest, SerializedDescriptorsWithNestedReferences) {
+  auto serialized = [](const char* name, const char* text,
+                       std::vector<protobuf::ImportedSchema> imports = {}) {
+    auto schema = protobuf::ProtobufSchema::parse(text, imports);
+    EXPECT_TRUE(schema.ok()) << (schema.ok() ? "" : schema.error().message);
+    google::protobuf::FileDescriptorProto proto;
+    (*schema)->file()->CopyTo(&proto);
+    proto.set_name(name);
+    return base64_encode(proto.SerializeAsString());
+  };
+  const char* kAddress = R"(syntax = "proto3"; package shared;
+      import "google/protobuf/timestamp.proto";
+      message Address { string city = 1; google.protobuf.Timestamp since = 2; })";
+  google::protobuf::FileDescriptorProto timestamp;
+  google::protobuf::Timestamp::descriptor()->file()->CopyTo(&timestamp);
+  registry_.add_subject_version("google/protobuf/timestamp.proto", 1,
+                                base64_encode(timestamp.SerializeAsString()), "PROTOBUF");
+  registry_.add_subject_version(
+      "shared/address.proto", 1, serialized("shared/address.proto", kAddress), "PROTOBUF",
+      nlohmann::json::array({{{"name", "google/protobuf/timestamp.proto"},
+                              {"subject", "google/protobuf/timestamp.proto"},
+                              {"version", 1}}}));
+  registry_.add_schema(
+      8,
+      serialized("customer.proto", R"(syntax = "proto3"; import "shared/address.proto";
+          message Customer { string name = 1; shared.Address address = 2; })",
+                 {{"shared/address.proto", kAddress}}),
+      "PROTOBUF",
+      nlohmann::json::array({{{"name", "shared/address.proto"},
+                              {"subject", "shared/address.proto"},
+                              {"version", 1}}}));
+  auto converter = make();
+  ASSERT_NE(converter, nullptr);
+  auto writer = protobuf::ProtobufSchema::parse(
+      R"(syntax = "proto3"; package shared; import "google/protobuf/timestamp.proto";
+         message Address { string city = 1; google.protobuf.Timestamp since = 2; }
+         message Customer { string name = 1; Address address = 2; })");
+  ASSERT_TRUE(writer.ok());
+  const std::string payload = protobuf::test::encode(
+      **writer, "shared.Customer",
+      R"(name: "Ada" address { city: "Paris" since { seconds: 1553542991 nanos: 336000000 } })");
+  auto converted = converter->to_connect(record_with(frame(8, "\x00"s + payload)));
+  ASSERT_TRUE(converted.ok()) << converted.error().message;
+  EXPECT_EQ(converted->schema->name, "Customer");
+  EXPECT_EQ(as_string(field(converted->value, "name")), "Ada");
+  const data::Value& address = field(converted->value, "address");
+  EXPECT_EQ(as_string(field(address, "city")), "Paris");
+  EXPECT_EQ(*field(address, "since").get_if<int64_t>(), 1553542991336);
+  auto requests = registry_.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  // (the server shows paths percent-decoded: subjects named after files hold '/')
+  EXPECT_EQ(requests[1].path, "/subjects/shared/address.proto/versions/1");
+  EXPECT_EQ(requests[2].path, "/subjects/google/protobuf/timestamp.proto/versions/1");
 }
 
 TEST_F(ProtobufConverterTest, TombstoneIsANullSchemaAndValue) {
