@@ -20,6 +20,8 @@ packages=(
   clang-14 libclang-rt-14-dev  # libFuzzer targets of the framing and the decoders
   libgtest-dev libgmock-dev
   openssl ca-certificates
+  tinyproxy               # a real forward proxy for the http.proxy integration tests, which
+                          # start their own instance (its system service plays no part)
 )
 
 SUDO=""
@@ -41,3 +43,7 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# tinyproxy's package starts a system service; the tests start their own instances instead.
+if [[ " ${missing[*]} " == *" tinyproxy "* ]]; then
+  $SUDO systemctl disable --now tinyproxy 2>/dev/null || true
+fi

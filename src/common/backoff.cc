@@ -36,4 +36,9 @@ bool Backoff::wait(Clock::Duration floor) {
   return !stop_requested();
 }
 
+void Backoff::restart() {
+  start_ = clock_.now();
+  retries_ = 0;
+}
+
 }  // namespace sfpe

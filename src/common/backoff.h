@@ -36,6 +36,8 @@ class Backoff {
   Clock::Duration elapsed() const;
   bool expired() const;
   bool stop_requested() const { return stop_ != nullptr && stop_->stop_requested(); }
+  // Starts a fresh budget from now, as a new Backoff would.
+  void restart();
 
  private:
   BackoffPolicy policy_;

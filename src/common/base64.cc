@@ -78,4 +78,28 @@ std::optional<std::string> base64_decode(std::string_view text) {
   }
 }
 
+std::string base64url_encode(std::string_view bytes) {
+  std::string out = base64_encode(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string standard;
+  standard.reserve(text.size() + 2);
+  for (char c : text) {
+    if (c == '+' || c == '/' || c == '=' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      return std::nullopt;
+    }
+    standard.push_back(c == '-' ? '+' : c == '_' ? '/' : c);
+  }
+  while (standard.size() % 4 != 0) standard.push_back('=');
+  return base64_decode(standard);
+}
+
 }  // namespace sfpe

@@ -15,6 +15,11 @@ class Clock {
 
   virtual ~Clock() = default;
   virtual TimePoint now() = 0;
+  // Calendar time, for timestamps other systems read (a JWT's exp). The system clock unless a
+  // fake overrides it to stay deterministic.
+  virtual std::chrono::system_clock::time_point wall_now() {
+    return std::chrono::system_clock::now();
+  }
   // Waits for `d`, or less if the implementation is woken (see SystemClock::wake).
   virtual void sleep_for(Duration d) = 0;
 };

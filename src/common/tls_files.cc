@@ -1,4 +1,5 @@
-// PKCS#12 reading with OpenSSL 3 (PKCS12_parse) and store type detection.
+// PKCS#12 and PEM reading with OpenSSL 3 (PKCS12_parse, PEM_read_bio_PrivateKey), JKS through
+// common/jks.h, and store type detection.
 #include "common/tls_files.h"
 
 #include <fmt/format.h>
@@ -10,7 +11,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
+
+#include "common/jks.h"
 
 namespace sfpe {
 namespace {
@@ -76,6 +82,33 @@ Result<Pkcs12Contents> open_pkcs12(const std::string& path, const Secret& passwo
   return contents;
 }
 
+PrivateKey own(EVP_PKEY* key) { return PrivateKey(key, EVP_PKEY_free); }
+
+// PEM_read_bio_PrivateKey's password callback: `data` is the Secret.
+int pem_password(char* buffer, int size, int /*rwflag*/, void* data) {
+  const std::string& password = static_cast<const Secret*>(data)->reveal();
+  if (password.size() > static_cast<size_t>(size)) return -1;
+  std::memcpy(buffer, password.data(), password.size());
+  return static_cast<int>(password.size());
+}
+
+Result<PrivateKey> pem_private_key(const std::string& text, const Secret& password,
+                                   const std::string& path, const std::string& property) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(text.data(), static_cast<int>(text.size())), BIO_free);
+  ERR_clear_error();
+  EVP_PKEY* key =
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, pem_password, const_cast<Secret*>(&password));
+  if (key != nullptr) return own(key);
+  if (text.find("PRIVATE KEY-----") == std::string::npos) {
+    ERR_clear_error();
+    return config_error(fmt::format("{}: the PEM file {} holds no private key", property, path));
+  }
+  return config_error(fmt::format(
+      "{}: cannot read the private key in the PEM file {}: wrong password or damaged file ({})",
+      property, path, openssl_reason()));
+}
+
 }  // namespace
 
 Result<StoreType> store_type(const std::string& type, const std::string& path,
@@ -124,6 +157,42 @@ Status check_pkcs12_keystore(const std::string& path, const Secret& password,
         "{}: the PKCS#12 keystore {} holds no private key with its certificate", property, path));
   }
   return ok_status();
+}
+
+Result<PrivateKey> load_private_key(const std::string& path, const Secret& password,
+                                    const std::string& property) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return config_error(fmt::format("{}: cannot read {}", property, path));
+  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (bytes.empty()) return config_error(fmt::format("{}: {} is empty", property, path));
+
+  PrivateKey key;
+  if (looks_like_jks(bytes)) {
+    auto der = jks_private_key_pkcs8(bytes, password, path, property);
+    if (!der.ok()) return der.error();
+    const auto* data = reinterpret_cast<const unsigned char*>(der->data());
+    key = own(d2i_AutoPrivateKey(nullptr, &data, static_cast<long>(der->size())));
+    if (!key) {
+      return config_error(fmt::format("{}: the private key in the JKS keystore {} is damaged ({})",
+                                      property, path, openssl_reason()));
+    }
+  } else if (static_cast<unsigned char>(bytes[0]) == 0x30) {  // a DER SEQUENCE: PKCS#12
+    auto contents = open_pkcs12(path, password, property);
+    if (!contents.ok()) return contents.error();
+    if (!contents->key) {
+      return config_error(
+          fmt::format("{}: the PKCS#12 keystore {} holds no private key", property, path));
+    }
+    key = PrivateKey(contents->key.release(), EVP_PKEY_free);
+  } else if (bytes.find("-----BEGIN ") != std::string::npos) {
+    auto pem = pem_private_key(bytes, password, path, property);
+    if (!pem.ok()) return pem.error();
+    key = std::move(pem.value());
+  } else {
+    return config_error(fmt::format("{}: {} is neither a JKS nor a PKCS#12 keystore nor a PEM file",
+                                    property, path));
+  }
+  return key;
 }
 
 }  // namespace sfpe

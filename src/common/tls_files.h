@@ -1,8 +1,12 @@
 // TLS material in the file formats Kafka and Java users already have: PEM files and PKCS#12
 // keystores (what `keytool` and `openssl pkcs12` make today). JKS, Java's old proprietary
-// format, cannot be read without Java; the errors say how to convert it.
+// format, is read only for a private key (load_private_key); as a TLS store the errors say how
+// to convert it.
 #pragma once
 
+#include <openssl/types.h>
+
+#include <memory>
 #include <string>
 
 #include "common/result.h"
@@ -27,5 +31,17 @@ Result<std::string> pkcs12_certificates_pem(const std::string& path, const Secre
 // certificate, so that a bad keystore fails at start-up rather than at the first handshake.
 Status check_pkcs12_keystore(const std::string& path, const Secret& password,
                              const std::string& property);
+
+// An OpenSSL private key, freed with the last copy.
+using PrivateKey = std::shared_ptr<EVP_PKEY>;
+
+// The private key of the keystore at `path`, whose type is told by its content, not its name:
+// JKS (magic 0xFEEDFEED; the first private-key entry), PKCS#12 (DER), or PEM text (PKCS#8,
+// encrypted or not, or a traditional "RSA PRIVATE KEY", optionally encrypted; other PEM blocks
+// such as certificates may come first). `password` opens the store and the key. A wrong
+// password, an unreadable or damaged file or a store without a private key is an error naming
+// `property` and `path`; the password never appears in it.
+Result<PrivateKey> load_private_key(const std::string& path, const Secret& password,
+                                    const std::string& property);
 
 }  // namespace sfpe

@@ -4,7 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config_def.h"
@@ -190,6 +194,13 @@ void add_connector_connection(TableBuilder& t) {
       .def("latest")
       .valid(matches(R"((latest|[0-9]+(\.[0-9]+)?))", "latest, or a version such as 58.0",
                      "must be latest or an API version such as 58.0", true));
+  t.add("salesforce.limits.poll.interval.ms", kLong, kLow,
+        "How often, in milliseconds, the Salesforce `/limits` resource is read while the org's "
+        "hourly platform event publishing allocation is used up (per-record `LIMIT_EXCEEDED`). "
+        "Publishing and consumption stay paused until the allocation has room again; nothing is "
+        "dropped or dead-lettered. sfpe-sink's own setting: the original connector has none.")
+      .def("60000")
+      .valid(at_least(1000));
   t.add("salesforce.auth.retries.time.ms", kLong, kLow,
         "The maximum time in milliseconds connector retries for retriable errors during "
         "authentication phase.")
@@ -216,11 +227,16 @@ void add_connector_connection(TableBuilder& t) {
       .ignored();
   t.add("curl.logging", kBoolean, kLow,
         "If enabled, the logs output the equivalent curl commands. This is a security risk "
-        "because your authorization header is displayed in the log file. Use at your own risk.")
+        "because your authorization header is displayed in the log file. Use at your own risk. "
+        "sfpe-sink logs each Salesforce request as a curl command at INFO but never shows a "
+        "secret: the Authorization header, the consumer secret, the password and its security "
+        "token, the JWT assertion, access tokens and the proxy password appear as `[hidden]`.")
       .def("false");
   t.add("http.proxy", kString, kMedium,
         "The HTTP(S) proxy host and port the connector should use when communicating with "
-        "Salesforce. This defaults to a blank string, which corresponds to not using a proxy.")
+        "Salesforce. This defaults to a blank string, which corresponds to not using a proxy. "
+        "sfpe-sink opens a CONNECT tunnel through it for every Salesforce request, and ignores "
+        "the `http_proxy`, `https_proxy` and `no_proxy` environment variables for Salesforce.")
       .valid(host_port());
   // Valid values come from a third-party summary (unverified).
   t.add("http.proxy.auth.scheme", kString, kMedium,
@@ -231,6 +247,24 @@ void add_connector_connection(TableBuilder& t) {
   t.add("http.proxy.password", kPassword, kMedium, "The HTTP(S) proxy password.");
   t.add("http.proxy.auth.ntlm.domain", kString, kMedium,
         "The domain to authenticate within, when NTLM scheme is used.");
+  // No Confluent property exists for this: the Java connector trusts the JVM's truststore.
+  t.add("salesforce.ssl.ca.location", kString, kMedium,
+        "Path of a PEM file of CA certificates to trust for the connections to Salesforce, "
+        "instead of the system's store: for a TLS-intercepting proxy or a private endpoint. "
+        "Certificates and host names are always verified. sfpe-sink's own setting: the original "
+        "connector uses the JVM's truststore.")
+      .valid(Validator("the path of a readable PEM file", [](std::string_view path)
+                                                            -> std::optional<std::string> {
+        if (path.empty()) return std::nullopt;
+        std::ifstream in{std::string(path)};
+        if (!in) return "cannot be read";
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (text.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+          return "holds no PEM certificate (-----BEGIN CERTIFICATE-----)";
+        }
+        return std::nullopt;
+      }));
 }
 
 void add_connector_event(TableBuilder& t) {

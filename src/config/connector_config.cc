@@ -123,6 +123,7 @@ Result<ConnectorConfig> ConnectorConfig::from(const Properties& properties) {
   sf.version = to_lower(view.string("salesforce.version"));
   sf.auth_retries_time = millis(view, "salesforce.auth.retries.time.ms");
   sf.request_max_retries_time = millis(view, "request.max.retries.time.ms");
+  sf.limits_poll_interval = millis(view, "salesforce.limits.poll.interval.ms");
   sf.connection_timeout = millis(view, "connection.timeout");
   sf.curl_logging = view.boolean("curl.logging");
   sf.proxy.host_port = view.string("http.proxy");
@@ -133,6 +134,7 @@ Result<ConnectorConfig> ConnectorConfig::from(const Properties& properties) {
   sf.proxy.user = view.string("http.proxy.user");
   sf.proxy.password = view.secret("http.proxy.password");
   sf.proxy.ntlm_domain = view.string("http.proxy.auth.ntlm.domain");
+  sf.ca_location = view.string("salesforce.ssl.ca.location");
 
   std::string behavior = to_lower(view.string("behavior.on.api.errors"));
   config.behavior_on_api_errors = behavior == "log"      ? ApiErrorBehavior::kLog

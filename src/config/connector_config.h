@@ -44,10 +44,12 @@ struct SalesforceSettings {
   Secret jwt_keystore_password;
   std::string version;  // "latest" or an API version such as "58.0"
   std::chrono::milliseconds auth_retries_time{0};
+  std::chrono::milliseconds limits_poll_interval{60000};
   std::chrono::milliseconds request_max_retries_time{0};
   std::chrono::milliseconds connection_timeout{0};
   bool curl_logging = false;
   ProxySettings proxy;
+  std::string ca_location;  // salesforce.ssl.ca.location; empty: the system's CA store
 };
 
 // kafka-connect.md §2.1.

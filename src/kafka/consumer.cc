@@ -140,6 +140,35 @@ Status Consumer::commit(const std::map<TopicPartition, int64_t>& offsets) {
   return ok_status();
 }
 
+Status Consumer::pause_assigned() {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_assignment(handle_.get(), &raw);
+  PartitionList assigned(raw);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR && assigned && assigned->cnt > 0) {
+    err = rd_kafka_pause_partitions(handle_.get(), assigned.get());
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Error::transient("KAFKA_PAUSE", fmt::format("pausing the assigned partitions failed: {}",
+                                                       rd_kafka_err2str(err)));
+  }
+  return ok_status();
+}
+
+Status Consumer::resume_assigned() {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_assignment(handle_.get(), &raw);
+  PartitionList assigned(raw);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR && assigned && assigned->cnt > 0) {
+    err = rd_kafka_resume_partitions(handle_.get(), assigned.get());
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Error::transient("KAFKA_RESUME",
+                            fmt::format("resuming the assigned partitions failed: {}",
+                                        rd_kafka_err2str(err)));
+  }
+  return ok_status();
+}
+
 void Consumer::close() {
   if (closed_ || !handle_) return;
   closed_ = true;

@@ -51,6 +51,11 @@ class Consumer {
   // Synchronous commit of the given positions (next offset to read).
   Status commit(const std::map<TopicPartition, int64_t>& offsets);
 
+  // Stops (resumes) fetching for every partition currently assigned; poll() keeps serving the
+  // group meanwhile (kafka-connect.md §1.3: a paused task still polls, so it is not evicted).
+  Status pause_assigned();
+  Status resume_assigned();
+
   // Leaves the group cleanly (revocation callbacks run first).
   void close();
 

@@ -12,6 +12,43 @@
 namespace sfpe::runtime {
 namespace {
 
+// http.proxy and http.proxy.auth.* (confluent-connector.md §3.1); the NTLM user is
+// DOMAIN\user when http.proxy.auth.ntlm.domain is set.
+HttpProxy http_proxy(const config::ProxySettings& p) {
+  HttpProxy proxy;
+  proxy.host_port = p.host_port;
+  switch (p.auth_scheme) {
+    case config::ProxyAuthScheme::kNone:
+      return proxy;
+    case config::ProxyAuthScheme::kBasic:
+      proxy.auth = ProxyAuth::kBasic;
+      proxy.user = p.user;
+      break;
+    case config::ProxyAuthScheme::kNtlm:
+      proxy.auth = ProxyAuth::kNtlm;
+      proxy.user = HttpProxy::ntlm_user(p.ntlm_domain, p.user);
+      break;
+  }
+  proxy.password = p.password;
+  return proxy;
+}
+
+}  // namespace
+
+// salesforce.grant.type as config resolved it: a set keystore path already selected JWT_BEARER
+// (confluent-connector.md §3.2).
+salesforce::OAuthGrant oauth_grant(config::GrantType grant) {
+  switch (grant) {
+    case config::GrantType::kPassword:
+      return salesforce::OAuthGrant::kPassword;
+    case config::GrantType::kJwtBearer:
+      return salesforce::OAuthGrant::kJwtBearer;
+    case config::GrantType::kClientCredentials:
+      return salesforce::OAuthGrant::kClientCredentials;
+  }
+  return salesforce::OAuthGrant::kPassword;
+}
+
 salesforce::ClientSettings client_settings(const config::ConnectorConfig& c) {
   salesforce::ClientSettings s;
   s.login_url = c.salesforce.instance;
@@ -20,13 +57,22 @@ salesforce::ClientSettings client_settings(const config::ConnectorConfig& c) {
   s.username = c.salesforce.username;
   s.password = c.salesforce.password;
   s.password_token = c.salesforce.password_token;
+  s.grant = oauth_grant(c.salesforce.grant_type);
+  s.jwt_keystore_path = c.salesforce.jwt_keystore_path;
+  s.jwt_keystore_password = c.salesforce.jwt_keystore_password;
   s.version = c.salesforce.version;
   s.event_name = c.event_name;
   s.connect_timeout_ms = c.salesforce.connection_timeout.count();
   s.request_max_retries_time_ms = c.salesforce.request_max_retries_time.count();
   s.auth_retries_time_ms = c.salesforce.auth_retries_time.count();
+  s.proxy = http_proxy(c.salesforce.proxy);
+  s.ca_file = c.salesforce.ca_location;
+  s.curl_logging = c.salesforce.curl_logging;
+  s.limits_poll_interval_ms = c.salesforce.limits_poll_interval.count();
   return s;
 }
+
+namespace {
 
 std::string join_names(const std::vector<std::string>& items, const char* separator) {
   std::string out;
@@ -47,11 +93,6 @@ ConnectorRuntime::~ConnectorRuntime() {
 
 Status ConnectorRuntime::prepare() {
   auto log = make_logger(connector_.name);
-  if (connector_.salesforce.grant_type != config::GrantType::kPassword) {
-    return Error::fatal("CONFIG", fmt::format("salesforce.grant.type={} is not supported by this "
-                                              "version of sfpe-sink (only PASSWORD)",
-                                              config::to_string(connector_.salesforce.grant_type)));
-  }
   converters_ = config::merge_converters(worker_, connector_);
   if (converters_.value.class_name.empty()) {
     return Error::fatal("CONFIG", "value.converter is not set, neither in the worker nor in the "

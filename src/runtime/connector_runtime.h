@@ -21,6 +21,10 @@
 
 namespace sfpe::runtime {
 
+// The Salesforce side of `connector`: login, event, retries, timeouts, and the network settings
+// (http.proxy*, salesforce.ssl.ca.location, curl.logging).
+salesforce::ClientSettings client_settings(const config::ConnectorConfig& connector);
+
 struct ConnectorTotals {
   uint64_t consumed = 0;
   uint64_t published = 0;

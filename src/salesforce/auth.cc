@@ -1,5 +1,5 @@
-// OAuth 2.0 username-password login against {login_url}/services/oauth2/token
-// (salesforce-api.md §4.1), single-flight refresh after a 401 (§4.4).
+// OAuth 2.0 logins against {login_url}/services/oauth2/token: username-password (salesforce-api.md
+// §4.1), JWT bearer (§4.2), client credentials (§4.3); single-flight refresh after a 401 (§4.4).
 #include "salesforce/auth.h"
 
 #include <fmt/format.h>
@@ -10,30 +10,58 @@
 
 #include "common/backoff.h"
 #include "salesforce/json_fields.h"
+#include "salesforce/jwt_bearer.h"
 
 namespace sfpe::salesforce {
 namespace {
 
 constexpr std::string_view kTokenPath = "/services/oauth2/token";
 
+constexpr std::string_view kJwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+constexpr const char* kKeystorePathProperty = "salesforce.jwt.keystore.path";
+
 // Which properties to check for a refused login, so the message leads to the fix.
-std::string_view hint_for(std::string_view oauth_error) {
+std::string_view hint_for(OAuthGrant grant, std::string_view oauth_error) {
   if (oauth_error == "invalid_grant") {
-    return " (check salesforce.username, salesforce.password and salesforce.password.token; "
-           "orgs created since Summer '23 also block the username-password flow by default)";
+    switch (grant) {
+      case OAuthGrant::kPassword:
+        return " (check salesforce.username, salesforce.password and salesforce.password.token; "
+               "orgs created since Summer '23 also block the username-password flow by default)";
+      case OAuthGrant::kJwtBearer:
+        // §4.2: the certificate of the connected app must match the key, the user must be
+        // pre-authorized, and aud must name the login server.
+        return " (check salesforce.username, that the connected app's certificate matches the key "
+               "in salesforce.jwt.keystore.path, that the user is pre-authorized for the app, and "
+               "that salesforce.instance is the login URL: https://login.salesforce.com, "
+               "https://test.salesforce.com or the My Domain URL; \"expired authorization code\" "
+               "means this machine's clock is off by more than a few minutes)";
+      case OAuthGrant::kClientCredentials:
+        return " (check that the connected app enables the client credentials flow with a run-as "
+               "user, and that salesforce.instance is the org's My Domain URL)";
+    }
   }
   if (oauth_error == "invalid_client_id" || oauth_error == "invalid_client" ||
       oauth_error == "invalid_client_credentials") {
-    return " (check salesforce.consumer.key and salesforce.consumer.secret)";
+    return grant == OAuthGrant::kJwtBearer ? " (check salesforce.consumer.key)"
+                                           : " (check salesforce.consumer.key and "
+                                             "salesforce.consumer.secret)";
   }
   return {};
+}
+
+// Who logs in, for messages: the client credentials flow runs as the app's run-as user (§4.3).
+std::string identity(const ClientSettings& settings) {
+  if (settings.grant == OAuthGrant::kClientCredentials || settings.username.empty()) {
+    return "connected app " + settings.consumer_key;
+  }
+  return settings.username;
 }
 
 // Messages are built from Salesforce's own error text and never from the request body; this is
 // a second guard in case a server ever echoes a credential back.
 std::string redact(std::string text, const ClientSettings& settings) {
-  for (const Secret* secret :
-       {&settings.password, &settings.password_token, &settings.consumer_secret}) {
+  for (const Secret* secret : {&settings.password, &settings.password_token,
+                               &settings.consumer_secret, &settings.jwt_keystore_password}) {
     const std::string& clear = secret->reveal();
     if (clear.size() < 4) continue;  // too short to tell from ordinary text
     for (size_t at = text.find(clear); at != std::string::npos; at = text.find(clear, at)) {
@@ -72,7 +100,7 @@ TokenProvider::TokenProvider(ClientSettings settings, Clock& clock, Random& rand
       random_(random),
       stop_(stop),
       logger_(logger ? std::move(logger) : spdlog::default_logger()),
-      http_(http_options(settings_)) {}
+      http_(http_options(settings_, logger_)) {}
 
 TokenProvider::~TokenProvider() = default;
 
@@ -106,7 +134,7 @@ Result<Session> TokenProvider::login_locked() {
     if (result.ok()) {
       session_ = result.value();
       ++login_count_;
-      logger_->info("Logged in to Salesforce as {} (org {}, instance {})", settings_.username,
+      logger_->info("Logged in to Salesforce as {} (org {}, instance {})", identity(settings_),
                     session_->org_id, session_->instance_url);
       return result;
     }
@@ -136,13 +164,12 @@ Result<Session> TokenProvider::attempt_login_locked(Classification& failure) {
   request.url = url;
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                      {"Accept", "application/json"}};
-  // The password grant takes the password with the security token appended (§4.1).
-  request.body = fmt::format(
-      "grant_type=password&client_id={}&client_secret={}&username={}&password={}",
-      HttpClient::url_encode(settings_.consumer_key),
-      HttpClient::url_encode(settings_.consumer_secret.reveal()),
-      HttpClient::url_encode(settings_.username),
-      HttpClient::url_encode(settings_.password.reveal() + settings_.password_token.reveal()));
+  Result<std::string> form = token_request_body_locked();
+  if (!form.ok()) {
+    failure = Classification{ErrorKind::kFatal, false, {}};
+    return form.error();
+  }
+  request.body = std::move(form.value());
 
   const auto start = clock_.now();
   Result<HttpResponse> sent = http_.send(request);
@@ -168,8 +195,9 @@ Result<Session> TokenProvider::attempt_login_locked(Classification& failure) {
             ? fmt::format("HTTP {} ({} body bytes)", response.status, response.body.size())
             : fmt::format("HTTP {}: {}: {}", response.status, oauth_error, description);
     return make_error(failure, oauth_error.empty() ? "LOGIN_FAILED" : oauth_error,
-                      redact(fmt::format("Salesforce login as {} at {} failed: {}{}",
-                                         settings_.username, url, detail, hint_for(oauth_error)),
+                      redact(fmt::format("Salesforce login ({} grant) as {} at {} failed: {}{}",
+                                         grant_name(settings_.grant), identity(settings_), url,
+                                         detail, hint_for(settings_.grant, oauth_error)),
                              settings_));
   }
 
@@ -189,6 +217,54 @@ Result<Session> TokenProvider::attempt_login_locked(Classification& failure) {
   session.org_id = std::move(ids.org_id);
   session.user_id = std::move(ids.user_id);
   return session;
+}
+
+Result<std::string> TokenProvider::token_request_body_locked() {
+  auto encode = [](const std::string& text) { return HttpClient::url_encode(text); };
+  switch (settings_.grant) {
+    case OAuthGrant::kPassword:
+      // The password grant takes the password with the security token appended (§4.1).
+      return fmt::format(
+          "grant_type=password&client_id={}&client_secret={}&username={}&password={}",
+          encode(settings_.consumer_key), encode(settings_.consumer_secret.reveal()),
+          encode(settings_.username),
+          encode(settings_.password.reveal() + settings_.password_token.reveal()));
+    case OAuthGrant::kClientCredentials:
+      // §4.3: the credentials in the form, as pozil's client sends them (simple-salesforce's
+      // HTTP Basic alternative is not needed).
+      return fmt::format("grant_type=client_credentials&client_id={}&client_secret={}",
+                         encode(settings_.consumer_key),
+                         encode(settings_.consumer_secret.reveal()));
+    case OAuthGrant::kJwtBearer: {
+      // §4.2: a fresh assertion for every login (exp is only 3 minutes away). The key is read
+      // once, at the first login, which the runtime makes at start-up.
+      if (!jwt_key_) {
+        auto key = load_private_key(settings_.jwt_keystore_path, settings_.jwt_keystore_password,
+                                    kKeystorePathProperty);
+        if (!key.ok()) return key.error();
+        jwt_key_ = std::move(key.value());
+      }
+      JwtClaims claims = jwt_claims(settings_.consumer_key, settings_.username, settings_.login_url,
+                                    clock_.wall_now());
+      auto assertion = sign_jwt_assertion(claims, jwt_key_.get());
+      if (!assertion.ok()) return assertion.error();
+      return fmt::format("grant_type={}&assertion={}", encode(std::string(kJwtBearerGrant)),
+                         encode(assertion.value()));
+    }
+  }
+  return Error::fatal("CONFIG_INVALID", "unknown salesforce.grant.type");
+}
+
+const char* grant_name(OAuthGrant grant) {
+  switch (grant) {
+    case OAuthGrant::kPassword:
+      return "PASSWORD";
+    case OAuthGrant::kJwtBearer:
+      return "JWT_BEARER";
+    case OAuthGrant::kClientCredentials:
+      return "CLIENT_CREDENTIALS";
+  }
+  return "PASSWORD";
 }
 
 }  // namespace sfpe::salesforce

@@ -192,7 +192,7 @@ RestClient::RestClient(std::shared_ptr<TokenProvider> tokens, Clock& clock, Rand
       random_(random),
       stop_(stop),
       logger_(logger ? std::move(logger) : spdlog::default_logger()),
-      http_(http_options(settings_)) {}
+      http_(http_options(settings_, logger_)) {}
 
 RestClient::~RestClient() = default;
 
@@ -204,9 +204,61 @@ Backoff RestClient::make_backoff() const {
 }
 
 void RestClient::note_limit_info(const HttpResponse& response) {
-  if (auto usage = parse_limit_info(response.header("sforce-limit-info"))) {
-    api_used_.store(usage->used);
-    api_max_.store(usage->max);
+  auto usage = parse_limit_info(response.header("sforce-limit-info"));
+  if (!usage) return;
+  api_used_.store(usage->used);
+  api_max_.store(usage->max);
+  if (usage->max <= 0) return;
+  // Warn once as the daily API request allocation passes 80% and once more at 90% (§2.5, §2.6):
+  // at 100% every call is refused with REQUEST_LIMIT_EXCEEDED until the day's window moves.
+  for (int percent : {90, 80}) {
+    if (usage->used * 100 >= usage->max * percent && usage_warned_percent_ < percent) {
+      usage_warned_percent_ = percent;
+      logger_->warn("Salesforce daily API requests are {}% used ({} of {}, Sforce-Limit-Info)",
+                    usage->used * 100 / usage->max, usage->used, usage->max);
+      break;
+    }
+  }
+}
+
+void RestClient::sleep_keeping_alive(std::chrono::milliseconds duration) {
+  const auto slice = std::chrono::milliseconds(1000);
+  while (duration.count() > 0 && !(stop_ != nullptr && stop_->stop_requested())) {
+    auto step = std::min(duration, slice);
+    clock_.sleep_for(step);
+    duration -= step;
+    if (keep_alive_) keep_alive_();
+  }
+}
+
+Status RestClient::wait_for_publishing_allocation(std::string_view what) {
+  logger_->warn(
+      "{}: the org's hourly platform event publishing allocation is used up (LIMIT_EXCEEDED); "
+      "publishing and consumption are paused, and /limits is read every {} ms until it has room",
+      what, settings_.limits_poll_interval_ms);
+  if (keep_alive_) keep_alive_();
+  for (;;) {
+    sleep_keeping_alive(std::chrono::milliseconds(settings_.limits_poll_interval_ms));
+    if (stop_ != nullptr && stop_->stop_requested()) {
+      return Error::transient("STOPPED", fmt::format("{}: stopped while waiting for the "
+                                                     "publishing allocation",
+                                                     what));
+    }
+    auto limits = this->limits();
+    if (!limits.ok()) {
+      if (limits.error().kind == ErrorKind::kFatal) return limits.error();
+      logger_->warn("reading /limits failed ({}); still waiting", limits.error().message);
+      continue;
+    }
+    const nlohmann::json& hourly = (*limits)["HourlyPublishedPlatformEvents"];
+    const int64_t remaining = json_int(hourly, "Remaining");
+    if (remaining > 0) {
+      logger_->info(
+          "the hourly publishing allocation has room again ({} of {} events); publishing "
+          "resumed",
+          remaining, json_int(hourly, "Max"));
+      return ok_status();
+    }
   }
 }
 
@@ -472,6 +524,7 @@ Status RestClient::publish_records(const std::vector<nlohmann::json>& events,
     std::vector<size_t> retry;
     std::chrono::milliseconds retry_floor{0};
     std::optional<Error> last_transient;
+    bool allocation_used_up = false;
     for (size_t i = 0; i < pending.size(); ++i) {
       SaveResult result = read_save_result(results[i]);
       RecordOutcome& outcome = outcomes[pending[i]];
@@ -490,6 +543,7 @@ Status RestClient::publish_records(const std::vector<nlohmann::json>& events,
               fmt::format("Salesforce refused the event for {}: {}", event, result.detail));
           break;
         case ErrorKind::kTransient:
+          allocation_used_up = allocation_used_up || result.code == "LIMIT_EXCEEDED";
           retry.push_back(pending[i]);
           retry_floor = std::max(retry_floor, result.classification.min_backoff);
           last_transient = make_error(result.classification, result.code, result.detail);
@@ -497,6 +551,16 @@ Status RestClient::publish_records(const std::vector<nlohmann::json>& events,
       }
     }
     if (retry.empty()) return ok_status();
+
+    if (allocation_used_up) {
+      // Not a failure to budget: the allocation comes back with the hour. Wait for it, however
+      // long, then resend these records with a fresh retry window.
+      Status waited = wait_for_publishing_allocation(what);
+      if (!waited.ok()) return waited;
+      backoff.restart();
+      pending = std::move(retry);
+      continue;
+    }
 
     Error failure = Error::transient(
         last_transient->code, fmt::format("{} of {} event(s) were refused for now: {}",

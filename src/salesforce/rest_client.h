@@ -6,6 +6,7 @@
 #include <spdlog/logger.h>
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -88,6 +89,9 @@ class RestClient {
 
   ApiUsage api_usage() const { return {api_used_.load(), api_max_.load()}; }
 
+  // Called at least once a second while publish() waits for the publishing allocation.
+  void set_keep_alive(std::function<void()> keep_alive) { keep_alive_ = std::move(keep_alive); }
+
  private:
   // One request with the current session's token; a 401 refreshes the token and resends once.
   // Errors: transport failures (transient) and login failures. Any HTTP status is a response.
@@ -110,6 +114,12 @@ class RestClient {
   Error gave_up(const Backoff& backoff, std::string_view what, const Error& last) const;
   Backoff make_backoff() const;
   void note_limit_info(const HttpResponse& response);
+  // Per-record LIMIT_EXCEEDED: the org's hourly publishing allocation is used up (§2.4, §7).
+  // Waits, reading /limits every limits_poll_interval_ms, until HourlyPublishedPlatformEvents
+  // has room again; nothing is dropped or dead-lettered meanwhile. An Error only on shutdown.
+  Status wait_for_publishing_allocation(std::string_view what);
+  // Sleeps `duration` in slices of at most a second, calling keep_alive_ after each.
+  void sleep_keeping_alive(std::chrono::milliseconds duration);
 
   std::shared_ptr<TokenProvider> tokens_;
   const ClientSettings& settings_;
@@ -121,6 +131,8 @@ class RestClient {
   std::optional<std::string> version_;
   std::atomic<int64_t> api_used_{-1};
   std::atomic<int64_t> api_max_{-1};
+  int usage_warned_percent_ = 0;  // the highest of 80 / 90 already warned about
+  std::function<void()> keep_alive_;
 };
 
 // Parses "api-usage=10018/100000; api-bursts=1/750" (§2.5); nullopt if absent or malformed.

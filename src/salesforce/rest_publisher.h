@@ -25,6 +25,10 @@ class RestPublisher : public sink::EventPublisher {
     return result;
   }
 
+  void set_keep_alive(std::function<void()> keep_alive) override {
+    client_->set_keep_alive(std::move(keep_alive));
+  }
+
   RestClient& client() { return *client_; }
 
  private:

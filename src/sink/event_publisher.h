@@ -2,6 +2,7 @@
 // each one in order, whether Salesforce accepted it. REST Collections implement it today.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -22,6 +23,10 @@ class EventPublisher {
   // One outcome per event, in order. An Error means the whole call failed: transient failures
   // that outlived the retry window, or a fatal condition; no outcome is known then.
   virtual Result<std::vector<PublishOutcome>> publish(const std::vector<nlohmann::json>& events) = 0;
+
+  // Called at least once a second while publish() waits for long (an exhausted publishing
+  // allocation), so that the task can pause its partitions and keep serving its consumer group.
+  virtual void set_keep_alive(std::function<void()> keep_alive) { (void)keep_alive; }
 };
 
 }  // namespace sfpe::sink

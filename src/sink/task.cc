@@ -38,8 +38,11 @@ void SinkTask::on_assigned(const std::vector<kafka::TopicPartition>& partitions)
 }
 
 void SinkTask::on_revoked(const std::vector<kafka::TopicPartition>& partitions) {
-  // Runs inside poll(), between batches: nothing is being published. Records polled but not
-  // processed are dropped (the next owner reads them again); what was accounted is committed.
+  // Runs inside poll(): between batches, or while a publish waits for the publishing allocation
+  // (keep_alive_during_publish). Records polled but not processed are dropped (the next owner
+  // reads them again); what was accounted is committed. Records of these partitions still in a
+  // publish stay uncommitted here and are forgotten: their outcome no longer moves an offset, and
+  // the next owner publishes them again (at least once).
   std::set<kafka::TopicPartition> revoked(partitions.begin(), partitions.end());
   std::erase_if(pending_, [&](const kafka::Record& r) { return revoked.count(partition_of(r)); });
   std::map<kafka::TopicPartition, int64_t> offsets;
@@ -65,6 +68,7 @@ Status SinkTask::run() {
   auto consumer = kafka::Consumer::create(settings_.consumer, this);
   if (!consumer.ok()) return consumer.error();
   consumer_ = std::move(consumer.value());
+  publisher_->set_keep_alive([this] { keep_alive_during_publish(); });
   next_commit_ = clock_.now() + settings_.offset_flush_interval;
   log_->info("task started, group {}", settings_.consumer.properties.at("group.id"));
 
@@ -203,6 +207,15 @@ Status SinkTask::publish_prepared(std::vector<Prepared>& prepared) {
   events.reserve(prepared.size());
   for (auto& p : prepared) events.push_back(std::move(p.event));
   auto outcomes = publisher_->publish(events);
+  if (paused_) {
+    Status resumed = consumer_->resume_assigned();
+    if (resumed.ok()) {
+      paused_ = false;
+      log_->info("consumption resumed");
+    } else {
+      log_->warn("{}", resumed.error().message);
+    }
+  }
   if (!outcomes.ok()) {
     if (stop_.stop_requested()) {
       log_->info("publish interrupted by shutdown; {} records stay uncommitted", prepared.size());
@@ -271,6 +284,23 @@ Status SinkTask::handle_record_error(const kafka::Record& record, const Error& e
   counters_.skipped++;
   account(record);
   return ok_status();
+}
+
+void SinkTask::keep_alive_during_publish() {
+  if (!paused_) {
+    Status paused = consumer_->pause_assigned();
+    if (!paused.ok()) {
+      log_->warn("{}", paused.error().message);
+    } else {
+      paused_ = true;
+      log_->info("consumption paused while publishing waits");
+    }
+  }
+  // Serves heartbeats and rebalances (kafka-connect.md §1.3). Paused partitions give no records;
+  // one fetched before the pause, or from a partition assigned since, waits in pending_ (empty
+  // while a batch is being published) for the next batch.
+  auto polled = consumer_->poll(std::chrono::milliseconds(0));
+  if (polled.record) pending_.push_back(std::move(*polled.record));
 }
 
 void SinkTask::account(const kafka::Record& record) {

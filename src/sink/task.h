@@ -83,6 +83,8 @@ class SinkTask : public kafka::RebalanceListener {
   Result<nlohmann::json> prepare_with_retries(const kafka::Record& record);
   Status handle_record_error(const kafka::Record& record, const Error& error, const char* stage);
   void account(const kafka::Record& record);
+  // While publish() waits for long: pause fetching, keep serving the group.
+  void keep_alive_during_publish();
   Status commit_if_due(bool force);
 
   TaskSettings settings_;
@@ -97,6 +99,7 @@ class SinkTask : public kafka::RebalanceListener {
   kafka::OffsetTracker tracker_;
   std::vector<kafka::Record> pending_;  // polled, not yet processed
   Clock::TimePoint next_commit_;
+  bool paused_ = false;  // fetching paused by keep_alive_during_publish()
   TaskCounters counters_;
 };
 

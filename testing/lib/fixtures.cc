@@ -101,6 +101,15 @@ Result<nlohmann::json> SalesforceEmulatorFixture::stats() const {
   return control_get(url, "/__emulator/stats");
 }
 
+Status SalesforceEmulatorFixture::start_new_hour() const {
+  httplib::Client client(url);
+  auto response = client.Post("/__emulator/new-hour", "", "application/json");
+  if (!response || response->status != 204) {
+    return Error::permanent("FIXTURE", fmt::format("POST {}/__emulator/new-hour failed", url));
+  }
+  return ok_status();
+}
+
 Status SalesforceEmulatorFixture::set_event_definitions(const nlohmann::json& events) const {
   httplib::Client client(url);
   auto response = client.Put("/__emulator/definitions", nlohmann::json{{"events", events}}.dump(),

@@ -53,6 +53,8 @@ struct SalesforceEmulatorFixture {
   // Replaces the org's event definitions ([{"name","fields":[...]}], emulator_config.h's form),
   // as an admin editing the event after the sink described it.
   Status set_event_definitions(const nlohmann::json& events) const;
+  // Starts a new hour: the hourly publishing allocation is whole again.
+  Status start_new_hour() const;
 };
 
 }  // namespace sfpe::testing

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <future>
 
+#include "salesforce_emulator/jwt_verifier.h"
+
 namespace sfpe::testing {
 namespace {
 
@@ -19,6 +21,8 @@ using nlohmann::ordered_json;
 // salesforce-api.md §2.5: the content type of every REST response.
 constexpr const char* kSalesforceContentType = "application/json;charset=UTF-8";
 constexpr const char* kControlPrefix = "/__emulator/";
+// §4.2, RFC 7523 §2.1.
+constexpr const char* kJwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 // The generic REST error array (§2.4) with one entry.
 json error_array(const std::string& code, const std::string& message) {
@@ -193,6 +197,11 @@ Result<Faults> faults_from_json(const json& object) {
   return faults;
 }
 
+void SalesforceEmulator::start_new_hour() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  hour_published_ = 0;
+}
+
 void SalesforceEmulator::set_event_definitions(std::vector<EventDef> events) {
   auto defs = std::make_shared<const std::vector<EventDef>>(std::move(events));
   std::lock_guard<std::mutex> lock(mutex_);
@@ -349,6 +358,10 @@ SalesforceEmulator::Reply SalesforceEmulator::control(const std::string& method,
     return Reply{204, nullptr};
   }
   if (what == "stats" && method == "GET") return Reply{200, stats()};
+  if (what == "new-hour" && method == "POST") {
+    start_new_hour();
+    return Reply{204, nullptr};
+  }
   if (what == "definitions" && method == "PUT") {
     // Body: {"events": [...]} in the configuration file's form (emulator_config.h).
     json parsed = json::parse(body, nullptr, false);
@@ -375,14 +388,28 @@ SalesforceEmulator::Reply SalesforceEmulator::control(const std::string& method,
 }
 
 SalesforceEmulator::Reply SalesforceEmulator::token(const httplib::Request& request) {
-  // §4.1 and §4.3; errors in the order Salesforce checks them (unverified for the order).
+  // §4.1, §4.2 and §4.3; errors in the order Salesforce checks them (unverified for the order).
   if (request.method != "POST") {
     return Reply{400, oauth_error("invalid_request", "must use HTTP POST")};
   }
   const std::string grant = request.get_param_value("grant_type");
   if (grant.empty()) return Reply{400, oauth_error("invalid_request", "grant type is missing")};
-  if (grant != "password" && grant != "client_credentials") {
+  if (grant != "password" && grant != "client_credentials" && grant != kJwtBearerGrant) {
     return Reply{400, oauth_error("unsupported_grant_type", "grant type not supported")};
+  }
+  if (grant == kJwtBearerGrant) {
+    // §4.2: no client secret; the assertion alone identifies app and user. aud may name this
+    // emulator (its URL stands for the org's My Domain) or the generic login servers.
+    JwtExpectations expected{config_.jwt_certificate_pem,
+                             config_.consumer_key,
+                             config_.username,
+                             {url(), "https://login.salesforce.com", "https://test.salesforce.com"},
+                             config_.jwt_user_approved,
+                             std::chrono::system_clock::now()};
+    if (auto refused = check_jwt_assertion(request.get_param_value("assertion"), expected)) {
+      return Reply{400, oauth_error(refused->error, refused->description)};
+    }
+    return issue_token(/*scope=*/"web api");
   }
   std::string client_id = request.get_param_value("client_id");
   std::string client_secret = request.get_param_value("client_secret");
@@ -406,6 +433,10 @@ SalesforceEmulator::Reply SalesforceEmulator::token(const httplib::Request& requ
        request.get_param_value("password") != config_.password + config_.security_token)) {
     return Reply{400, oauth_error("invalid_grant", "authentication failure")};
   }
+  return issue_token(/*scope=*/"");
+}
+
+SalesforceEmulator::Reply SalesforceEmulator::issue_token(const std::string& scope) {
   const std::string issued_at =
       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
@@ -418,13 +449,15 @@ SalesforceEmulator::Reply SalesforceEmulator::token(const httplib::Request& requ
     valid_tokens_.insert(access_token);
     ++tokens_issued_;
   }
-  return Reply{200,
-               {{"access_token", access_token},
-                {"instance_url", url()},
-                {"id", id},
-                {"token_type", "Bearer"},
-                {"issued_at", issued_at},
-                {"signature", token_signature(config_.consumer_secret, id + issued_at)}}};
+  Reply reply{200,
+              {{"access_token", access_token},
+               {"instance_url", url()},
+               {"id", id},
+               {"token_type", "Bearer"},
+               {"issued_at", issued_at},
+               {"signature", token_signature(config_.consumer_secret, id + issued_at)}}};
+  if (!scope.empty()) reply.body["scope"] = scope;  // §4.2: the JWT bearer response has one
+  return reply;
 }
 
 SalesforceEmulator::Reply SalesforceEmulator::versions() const {
@@ -567,7 +600,7 @@ SalesforceEmulator::Reply SalesforceEmulator::limits() const {
                 {"DailyDeliveredPlatformEvents", entry(10000, 0)},
                 {"DailyStandardVolumePlatformEvents", entry(10000, 0)},
                 {"HourlyPublishedPlatformEvents",
-                 entry(config_.hourly_published_events_max, events_published_)},
+                 entry(config_.hourly_published_events_max, hour_published_)},
                 {"HourlyPublishedStandardVolumePlatformEvents", entry(1000, 0)},
                 {"PublishCallbackUsageInApex", entry(5242880, 0)}}};
 }
@@ -715,7 +748,7 @@ std::vector<SalesforceEmulator::Outcome> SalesforceEmulator::save_locked(
     outcome.errors = check_record(records[i]);
     if (outcome.errors.empty() &&
         (faults_.limit_exceeded_next > 0 ||
-         events_published_ + accepted >= config_.hourly_published_events_max)) {
+         hour_published_ + accepted >= config_.hourly_published_events_max)) {
       // PE Guide error codes (§2.4): the hourly publishing allocation is used up; the record is
       // neither published nor queued. The message text is unverified.
       if (faults_.limit_exceeded_next > 0) --faults_.limit_exceeded_next;
@@ -752,6 +785,7 @@ std::vector<SalesforceEmulator::Outcome> SalesforceEmulator::save_locked(
                                   fmt::format("e00xx{:010d}AAA", next_id_++), random_uuid()};
     events_.push_back(outcome.event);
     ++events_published_;
+    ++hour_published_;
   }
   return outcomes;
 }

@@ -75,6 +75,8 @@ class SalesforceEmulator {
   // describes and publishes see the new fields (a sink that described the event before keeps
   // its old view until it describes again).
   void set_event_definitions(std::vector<EventDef> events);
+  // A new hour: the hourly publishing allocation is whole again (§7).
+  void start_new_hour();
 
  private:
   std::shared_ptr<const std::vector<EventDef>> event_defs() const;
@@ -99,6 +101,8 @@ class SalesforceEmulator {
   Reply route(const httplib::Request& request);
   Reply control(const std::string& method, const std::string& path, const std::string& body);
   Reply token(const httplib::Request& request);
+  // The success response of §4.1 (with "scope" when not empty, §4.2) with a new valid token.
+  Reply issue_token(const std::string& scope);
   Reply versions() const;
   Reply data_api(const httplib::Request& request, const std::string& path);
   Reply describe(const std::string& event_name, int api_version) const;
@@ -134,7 +138,8 @@ class SalesforceEmulator {
   std::map<std::string, int> requests_;
   int tokens_issued_ = 0;
   int api_usage_ = 0;
-  int events_published_ = 0;  // against the hourly allocation
+  int events_published_ = 0;  // since start
+  int hour_published_ = 0;    // in the current hour, against the hourly allocation
   long next_id_ = 1;
   std::vector<RecordedEvent> events_;
 };

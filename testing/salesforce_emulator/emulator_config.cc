@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "salesforce_emulator/jwt_verifier.h"
+
 namespace sfpe::testing {
 namespace {
 
@@ -28,6 +30,8 @@ bool read_key(const json& object, const std::string& key, const std::string& whe
   bool type_ok;
   if constexpr (std::is_same_v<T, std::string>) {
     type_ok = value.is_string();
+  } else if constexpr (std::is_same_v<T, bool>) {
+    type_ok = value.is_boolean();
   } else {
     type_ok = value.is_number_integer();
   }
@@ -113,6 +117,9 @@ Result<EmulatorConfig> emulator_config_from_json(const json& object) {
                                               "username",
                                               "password",
                                               "security_token",
+                                              "jwt_certificate",
+                                              "jwt_certificate_path",
+                                              "jwt_user_approved",
                                               "org_id",
                                               "user_id",
                                               "latest_version",
@@ -130,6 +137,8 @@ Result<EmulatorConfig> emulator_config_from_json(const json& object) {
       !read_key(object, "username", "", &config.username, &error) ||
       !read_key(object, "password", "", &config.password, &error) ||
       !read_key(object, "security_token", "", &config.security_token, &error) ||
+      !read_key(object, "jwt_certificate", "", &config.jwt_certificate_pem, &error) ||
+      !read_key(object, "jwt_user_approved", "", &config.jwt_user_approved, &error) ||
       !read_key(object, "org_id", "", &config.org_id, &error) ||
       !read_key(object, "user_id", "", &config.user_id, &error) ||
       !read_key(object, "latest_version", "", &config.latest_version, &error) ||
@@ -137,6 +146,23 @@ Result<EmulatorConfig> emulator_config_from_json(const json& object) {
       !read_key(object, "hourly_published_events_max", "", &config.hourly_published_events_max,
                 &error)) {
     return config_error(error);
+  }
+  std::string certificate_path;
+  if (!read_key(object, "jwt_certificate_path", "", &certificate_path, &error)) {
+    return config_error(error);
+  }
+  if (!certificate_path.empty()) {
+    if (!config.jwt_certificate_pem.empty()) {
+      return config_error("set jwt_certificate or jwt_certificate_path, not both");
+    }
+    std::ifstream file(certificate_path);
+    if (!file) return config_error("jwt_certificate_path: cannot read " + certificate_path);
+    std::stringstream text;
+    text << file.rdbuf();
+    config.jwt_certificate_pem = text.str();
+  }
+  if (!config.jwt_certificate_pem.empty() && !is_pem_certificate(config.jwt_certificate_pem)) {
+    return config_error("jwt_certificate holds no PEM certificate");
   }
   if (parse_api_version(config.latest_version).value_or(0) < kOldestApiVersion) {
     return config_error("latest_version must look like 66.0 (31.0 or later), got " +

@@ -39,6 +39,14 @@ struct EmulatorConfig {
   std::string username = "sink@example.com";
   std::string password = "test-password";
   std::string security_token = "test-token";  // the password grant expects password + token
+  // The JWT bearer grant (salesforce-api.md §4.2): the connected app's certificate, PEM text,
+  // whose public key checks the assertion's RS256 signature; empty = no certificate uploaded,
+  // every assertion is refused. In JSON: "jwt_certificate" (PEM text) or "jwt_certificate_path"
+  // (a PEM file, read when the configuration is loaded).
+  std::string jwt_certificate_pem;
+  // false: the user has not pre-authorized the app, so a valid assertion still gets
+  // invalid_grant "user hasn't approved this consumer" (§4.2).
+  bool jwt_user_approved = true;
   std::string org_id = "00Dxx0000001gPFEAY";
   std::string user_id = "005xx000001X8UzAAK";
   std::string latest_version = "66.0";

@@ -29,6 +29,12 @@ class FakeClock : public Clock {
     sleeps_.push_back(d);
     now_ += d;
   }
+  // Starts at kWallStart and moves with now().
+  static constexpr std::chrono::seconds kWallStart{1700000000};  // 2023-11-14T22:13:20Z
+  std::chrono::system_clock::time_point wall_now() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return std::chrono::system_clock::time_point(kWallStart) + (now_ - TimePoint{});
+  }
   std::vector<Duration> sleeps() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return sleeps_;

@@ -447,7 +447,7 @@ TEST_F(SalesforceEmulatorTest, PersistentServiceUnavailableExhaustsTheRetryBudge
   EXPECT_TRUE(emulator_->events().empty());
 }
 
-TEST_F(SalesforceEmulatorTest, LimitExceededRetriesOnlyThoseRecordsAfterTheLongFloor) {
+TEST_F(SalesforceEmulatorTest, LimitExceededWaitsForRoomInTheAllocationThenResendsThoseRecords) {
   auto rest = client();
   ASSERT_TRUE(rest->resolve_version().ok());
   sfpe::testing::Faults faults;
@@ -458,7 +458,9 @@ TEST_F(SalesforceEmulatorTest, LimitExceededRetriesOnlyThoseRecordsAfterTheLongF
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
   for (const RecordOutcome& outcome : *outcomes) EXPECT_TRUE(outcome.accepted);
   EXPECT_EQ(request_sizes(), (std::vector<std::string>{"5", "2"}));
-  EXPECT_EQ(clock_.sleeps(), (std::vector<Clock::Duration>{kRateLimitMinBackoff}));
+  // One /limits poll interval (default 60 s, in one-second slices) before /limits shows room.
+  EXPECT_EQ(clock_.sleeps(), std::vector<Clock::Duration>(60, std::chrono::seconds(1)));
+  EXPECT_EQ(emulator_->stats()["requests"]["limits"], 1);
   EXPECT_EQ(emulator_->events().size(), 5u);
 }
 

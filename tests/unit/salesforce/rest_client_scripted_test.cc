@@ -28,6 +28,7 @@ using ::testing::HasSubstr;
 struct Reply {
   int status = 200;
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 // Answers every request with script(method, path, body); counts requests by path.
@@ -45,6 +46,7 @@ class ScriptedServer {
         reply = script_(request.method, request.path, request.body);
       }
       response.status = reply.status;
+      for (const auto& [name, value] : reply.headers) response.set_header(name, value);
       response.set_content(reply.body, "application/json");
     };
     server_.Get(".*", handler);
@@ -268,7 +270,7 @@ TEST_F(ScriptedTest, RequestLimitExceededWaitsTheLongFloor) {
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
   EXPECT_TRUE((*outcomes)[1].accepted);
   EXPECT_EQ((*outcomes)[1].uuid, "uuid-1");
-  EXPECT_EQ(clock_.sleeps(), (std::vector<Clock::Duration>{kRateLimitMinBackoff}));
+  EXPECT_EQ(clock_.sleeps(), (std::vector<Clock::Duration>{kRateLimitMinBackoff})) << log_.text();
 }
 
 TEST_F(ScriptedTest, PerRecordTransientErrorsRetryOnlyThoseRecords) {
@@ -339,6 +341,107 @@ TEST_F(ScriptedTest, StopDuringRetriesEndsThePublish) {
   ASSERT_FALSE(outcomes.ok());
   EXPECT_EQ(outcomes.error().code, "STOPPED");
   EXPECT_EQ(server.count(kCollectionsPath), 1);
+}
+
+nlohmann::json limit_exceeded_result() {
+  return {{"success", false},
+          {"errors",
+           {{{"statusCode", "LIMIT_EXCEEDED"},
+             {"message", "The number of platform event messages published exceeded the hourly "
+                         "publishing allocation."},
+             {"fields", nlohmann::json::array()}}}}};
+}
+
+std::string limits_body(int remaining) {
+  return nlohmann::json{{"HourlyPublishedPlatformEvents", {{"Max", 50000}, {"Remaining", remaining}}}}
+      .dump();
+}
+
+TEST_F(ScriptedTest, LimitExceededWaitsForTheAllocationHoweverLongThenResends) {
+  std::vector<std::vector<int>> sent;
+  int limits_reads = 0;
+  std::string url;
+  ScriptedServer server([&](const std::string&, const std::string& path, const std::string& body) {
+    if (path == kTokenPath) return Reply{200, token_body(url, 1)};
+    if (path == "/services/data/v66.0/limits/") {
+      ++limits_reads;
+      return Reply{200, limits_body(limits_reads < 3 ? 0 : 120)};
+    }
+    std::vector<int> amounts;
+    nlohmann::json results = nlohmann::json::array();
+    const nlohmann::json request = nlohmann::json::parse(body);
+    for (const auto& record : request["records"]) {
+      int amount = record["Amount__c"].get<int>();
+      amounts.push_back(amount);
+      if (sent.empty() && amount >= 1) {
+        results.push_back(limit_exceeded_result());
+      } else {
+        results.push_back(nlohmann::json::parse(success(1))[0]);
+      }
+    }
+    sent.push_back(amounts);
+    return Reply{200, results.dump()};
+  });
+  url = server.url();
+  ClientSettings s = settings(url);
+  s.request_max_retries_time_ms = 10000;  // far less than the wait: the wait is not budgeted
+  s.limits_poll_interval_ms = 60000;
+  RestClient rest = client(s);
+  int keep_alive_calls = 0;
+  rest.set_keep_alive([&] { ++keep_alive_calls; });
+  auto outcomes = rest.publish(events(3));
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  EXPECT_EQ(sent, (std::vector<std::vector<int>>{{0, 1, 2}, {1, 2}}));
+  for (const auto& outcome : *outcomes) EXPECT_TRUE(outcome.accepted);
+  EXPECT_EQ(limits_reads, 3);
+  // Three polls of 60 s, in slices of at most a second, each followed by a keep-alive call (and
+  // one at the start of the pause).
+  EXPECT_EQ(keep_alive_calls, 1 + 3 * 60);
+  EXPECT_EQ(log_.lines_with("publishing and consumption are paused").size(), 1u);
+  EXPECT_THAT(log_.text(), HasSubstr("the hourly publishing allocation has room again (120 of "
+                                     "50000 events); publishing resumed"));
+}
+
+TEST_F(ScriptedTest, StopWhileWaitingForTheAllocationEndsThePublish) {
+  StopSignal stop;
+  std::string url;
+  ScriptedServer server([&](const std::string&, const std::string& path, const std::string&) {
+    if (path == kTokenPath) return Reply{200, token_body(url, 1)};
+    if (path == "/services/data/v66.0/limits/") return Reply{200, limits_body(0)};
+    return Reply{200, nlohmann::json::array({limit_exceeded_result()}).dump()};
+  });
+  url = server.url();
+  ClientSettings s = settings(url);
+  RestClient rest = client(s, &stop);
+  int keep_alive_calls = 0;
+  rest.set_keep_alive([&] {
+    if (++keep_alive_calls == 150) stop.request_stop();
+  });
+  auto outcomes = rest.publish(events(1));
+  ASSERT_FALSE(outcomes.ok());
+  EXPECT_EQ(outcomes.error().code, "STOPPED");
+  EXPECT_EQ(keep_alive_calls, 150);
+}
+
+TEST_F(ScriptedTest, DailyApiUsageWarnsOnceAt80AndOnceAt90Percent) {
+  int request = 0;
+  const std::vector<int> used = {79, 80, 85, 90, 95, 99};
+  std::string url;
+  ScriptedServer server([&](const std::string&, const std::string& path, const std::string&) {
+    if (path == kTokenPath) return Reply{200, token_body(url, 1)};
+    std::string usage = "api-usage=" + std::to_string(used[request++]) + "/100";
+    return Reply{200, success(1), {{"Sforce-Limit-Info", usage}}};
+  });
+  url = server.url();
+  RestClient rest = client(settings(url));
+  for (size_t i = 0; i < used.size(); ++i) ASSERT_TRUE(rest.publish(events(1)).ok());
+  auto warnings = log_.lines_with("daily API requests");
+  ASSERT_EQ(warnings.size(), 2u) << log_.text();
+  EXPECT_EQ(warnings[0],
+            "warning Salesforce daily API requests are 80% used (80 of 100, Sforce-Limit-Info)");
+  EXPECT_EQ(warnings[1],
+            "warning Salesforce daily API requests are 90% used (90 of 100, Sforce-Limit-Info)");
+  EXPECT_EQ(rest.api_usage().used, 99);
 }
 
 }  // namespace

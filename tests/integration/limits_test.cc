@@ -1,0 +1,70 @@
+// Salesforce limits end to end: an exhausted hourly publishing allocation (per-record
+// LIMIT_EXCEEDED) pauses publishing and consumption, loses and dead-letters nothing, and resumes
+// when /limits shows room again (salesforce-api.md §2.4, §2.5, §7).
+#include <signal.h>
+
+#include <set>
+#include <string>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "scenario.h"
+
+namespace sfpe::itest {
+namespace {
+
+using namespace std::chrono_literals;
+
+nlohmann::json record(int partition, int i) {
+  return {{"ReplayId", std::to_string(i)},
+          {"CreatedDate", 1553542991336},
+          {"CreatedById", "0051h000003rFGkAAM"},
+          {"EventUuid", nullptr},
+          {"TextField__c", fmt::format("p{}-r{}", partition, i)},
+          {"NumberField__c", nullptr},
+          {"BooleanField__c", nullptr},
+          {"DateField__c", nullptr},
+          {"DateTimeField__c", nullptr},
+          {"_ObjectType", "ConfluentEvent__e"},
+          {"_EventType", "e"}};
+}
+
+TEST(LimitsTest, ExhaustedPublishingAllocationPausesUntilTheNextHourAndLosesNothing) {
+  Scenario s(2, R"({"hourly_published_events_max": 60})");
+  int32_t schema_id = s.register_schema();
+  std::vector<std::pair<int, nlohmann::json>> records;
+  for (int p = 0; p < 2; ++p) {
+    for (int i = 0; i < 50; ++i) records.emplace_back(p, record(p, i));
+  }
+  s.produce(records, schema_id);
+
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"salesforce.limits.poll.interval.ms", "1000"}}));
+  ASSERT_TRUE(sink->wait_for_output("publishing and consumption are paused", 60s))
+      << sink->stderr_text();
+  ASSERT_TRUE(sink->wait_for_output("consumption paused while publishing waits", 10s))
+      << sink->stderr_text();
+  // The allocation let exactly 60 through; nothing past an unpublished record is committed.
+  EXPECT_EQ(s.event_fields().size(), 60u);
+  auto committed = s.committed_offsets();
+  EXPECT_LE(std::max<int64_t>(committed[0], 0) + std::max<int64_t>(committed[1], 0), 60);
+
+  ASSERT_TRUE(s.salesforce().start_new_hour().ok());
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(60s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
+
+  auto events = s.event_fields();
+  std::set<std::string> texts;
+  for (const auto& e : events) texts.insert(e.at("TextField__c").get<std::string>());
+  EXPECT_EQ(texts.size(), 100u);
+  EXPECT_EQ(events.size(), 100u) << "records refused for the allocation are resent, not doubled";
+  const std::string log = sink->stderr_text();
+  EXPECT_NE(log.find("publishing resumed"), std::string::npos) << log;
+  EXPECT_NE(log.find("consumption resumed"), std::string::npos) << log;
+  EXPECT_NE(log.find("published 100, failed 0, skipped 0"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace sfpe::itest
