@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/provider.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -54,6 +55,17 @@ struct Pkcs12Contents {
       nullptr, [](STACK_OF(X509)* stack) { sk_X509_pop_free(stack, X509_free); }};
 };
 
+// Loads OpenSSL 3's legacy provider (and keeps the default one) once; false if unavailable.
+bool load_legacy_provider() {
+  static const bool loaded = [] {
+    OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(nullptr, "legacy");
+    OSSL_PROVIDER* fallback = OSSL_PROVIDER_load(nullptr, "default");
+    ERR_clear_error();
+    return legacy != nullptr && fallback != nullptr;
+  }();
+  return loaded;
+}
+
 Result<Pkcs12Contents> open_pkcs12(const std::string& path, const Secret& password,
                                    const std::string& property) {
   std::unique_ptr<BIO, decltype(&BIO_free)> file(BIO_new_file(path.c_str(), "rb"), BIO_free);
@@ -70,7 +82,14 @@ Result<Pkcs12Contents> open_pkcs12(const std::string& path, const Secret& passwo
   EVP_PKEY* key = nullptr;
   X509* cert = nullptr;
   STACK_OF(X509)* ca = nullptr;
-  if (PKCS12_parse(p12.get(), password.reveal().c_str(), &key, &cert, &ca) != 1) {
+  bool parsed = PKCS12_parse(p12.get(), password.reveal().c_str(), &key, &cert, &ca) == 1;
+  if (!parsed && load_legacy_provider()) {
+    // Older keystores (Java 8's keytool, openssl 1.x) use RC2-40 and 3DES, which OpenSSL 3 keeps
+    // in its legacy provider.
+    ERR_clear_error();
+    parsed = PKCS12_parse(p12.get(), password.reveal().c_str(), &key, &cert, &ca) == 1;
+  }
+  if (!parsed) {
     return config_error(fmt::format(
         "{}: cannot open the PKCS#12 keystore {}: wrong password or damaged file ({})", property,
         path, openssl_reason()));

@@ -37,6 +37,7 @@ Result<TestKeystores> make_test_keystores(const std::filesystem::path& dir,
   k.certificate_path = file("certificate.pem");
   k.pkcs12_path = file("keystore.p12");
   k.pkcs12_no_key_path = file("certificates-only.p12");
+  k.pkcs12_legacy_path = file("keystore-legacy.p12");
   k.pkcs8_pem_path = file("key-pkcs8.pem");
   k.pkcs8_encrypted_path = file("key-pkcs8-encrypted.pem");
   k.traditional_pem_path = file("key-rsa.pem");
@@ -49,6 +50,8 @@ Result<TestKeystores> make_test_keystores(const std::filesystem::path& dir,
        "-out", k.pkcs12_path, "-passout", pass},
       {"pkcs12", "-export", "-nokeys", "-in", k.certificate_path, "-out", k.pkcs12_no_key_path,
        "-passout", pass},
+      {"pkcs12", "-export", "-legacy", "-inkey", k.pkcs8_pem_path, "-in", k.certificate_path,
+       "-name", "jwt", "-out", k.pkcs12_legacy_path, "-passout", pass},
       {"pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", k.pkcs8_pem_path, "-out",
        k.pkcs8_encrypted_path, "-passout", pass},
       {"rsa", "-traditional", "-in", k.pkcs8_pem_path, "-out", k.traditional_pem_path},

@@ -15,6 +15,7 @@ struct TestKeystores {
   std::string certificate_path;
   std::string pkcs12_path;                 // key and certificate (openssl pkcs12 -export)
   std::string pkcs12_no_key_path;          // the certificate only (-nokeys)
+  std::string pkcs12_legacy_path;          // RC2-40 / 3DES, as Java 8's keytool wrote (-legacy)
   std::string pkcs8_pem_path;              // "BEGIN PRIVATE KEY"
   std::string pkcs8_encrypted_path;        // "BEGIN ENCRYPTED PRIVATE KEY", AES-256-CBC
   std::string traditional_pem_path;        // "BEGIN RSA PRIVATE KEY"

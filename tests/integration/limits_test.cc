@@ -66,5 +66,40 @@ TEST(LimitsTest, ExhaustedPublishingAllocationPausesUntilTheNextHourAndLosesNoth
   EXPECT_NE(log.find("published 100, failed 0, skipped 0"), std::string::npos) << log;
 }
 
+TEST(LimitsTest, FaultStormLosesNothingAndTheTaskStaysAlive) {
+  Scenario s(3);
+  int32_t schema_id = s.register_schema();
+  std::vector<std::pair<int, nlohmann::json>> records;
+  for (int p = 0; p < 3; ++p) {
+    for (int i = 0; i < 200; ++i) records.emplace_back(p, record(p, i));
+  }
+  s.produce(records, schema_id);
+  // 503s, dropped connections, records refused for the allocation, and tokens that expire every
+  // few requests, all at once (salesforce-api.md §2.4, §4.4).
+  ASSERT_TRUE(s.salesforce()
+                  .set_faults({{"fail_next", 3},
+                               {"fail_status", 503},
+                               {"drop_next", 2},
+                               {"limit_exceeded_next", 50},
+                               {"expire_token_every", 5}})
+                  .ok());
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"salesforce.limits.poll.interval.ms", "1000"}}));
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(120s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
+
+  auto events = s.event_fields();
+  std::set<std::string> texts;
+  for (const auto& e : events) texts.insert(e.at("TextField__c").get<std::string>());
+  EXPECT_EQ(texts.size(), 600u);
+  // Refused requests and records are resent; nothing Salesforce accepted is sent again.
+  EXPECT_EQ(events.size(), 600u);
+  EXPECT_EQ(s.salesforce().set_faults(nlohmann::json::object()).ok(), true);
+  EXPECT_NE(sink->stderr_text().find("published 600, failed 0, skipped 0"), std::string::npos)
+      << sink->stderr_text();
+  EXPECT_GE(s.stats().value("tokens_issued", 0), 2);
+}
+
 }  // namespace
 }  // namespace sfpe::itest

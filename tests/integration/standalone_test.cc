@@ -197,7 +197,11 @@ TEST(StandaloneTest, RejectedRecordFailsTheTaskAndItsOffsetIsNeverCommitted) {
   ASSERT_TRUE(s.wait_for_events(3, 60s)) << sink->stderr_text();
   ASSERT_TRUE(s.salesforce().set_event_definitions(event_with_short_text_field()).ok());
   s.produce(second, schema_id);
+  // request.max.retries.time.ms stays at its default (15 minutes): a permanent error is never
+  // retried, so the task reaches its error path within seconds.
+  const auto rejected_at = std::chrono::steady_clock::now();
   auto code = sink->wait(60s);
+  EXPECT_LT(std::chrono::steady_clock::now() - rejected_at, 15s);
   ASSERT_TRUE(code.has_value()) << "a task failure stops the worker";
   EXPECT_EQ(*code, 1);
   std::string log = sink->stderr_text();

@@ -148,6 +148,14 @@ TEST(JwtKeystoreTest, Pkcs12PrivateKeyMatchesItsCertificate) {
   EXPECT_TRUE(matches_certificate(*key, keystores().certificate_path));
 }
 
+TEST(JwtKeystoreTest, LegacyPkcs12FromOlderToolsIsRead) {
+  auto key = load_private_key(keystores().pkcs12_legacy_path, Secret(kPassword), kProperty);
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  EXPECT_TRUE(matches_certificate(*key, keystores().certificate_path));
+  EXPECT_THAT(failure(keystores().pkcs12_legacy_path, "wrong-p12-password"),
+              HasSubstr("wrong password or damaged file"));
+}
+
 TEST(JwtKeystoreTest, Pkcs12WithAWrongPasswordIsRefused) {
   EXPECT_THAT(failure(keystores().pkcs12_path, "wrong-p12-password"),
               HasSubstr("wrong password or damaged file"));
