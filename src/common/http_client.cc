@@ -90,25 +90,6 @@ std::string redact_header_value(std::string_view value) {
   return Secret::kMask;
 }
 
-std::string percent_decode(std::string_view in) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(in[i] == '+' ? ' ' : in[i]);
-    }
-  }
-  return out;
-}
-
 // "a=1&client_secret=x" -> "a=1&client_secret=[hidden]" (application/x-www-form-urlencoded, and
 // URL query strings).
 std::string redact_form(std::string_view form) {
@@ -121,7 +102,7 @@ std::string redact_form(std::string_view form) {
     if (start > 0) out.push_back('&');
     auto equals = field.find('=');
     if (equals != std::string_view::npos &&
-        names_a_secret(percent_decode(field.substr(0, equals)))) {
+        names_a_secret(HttpClient::url_decode(field.substr(0, equals), true))) {
       out.append(field.substr(0, equals + 1)).append(Secret::kMask);
     } else {
       out.append(field);
@@ -428,6 +409,26 @@ std::string describe_for_log(const HttpRequest& request) {
     }
   }
   return fmt::format("{} ({} body bytes)", url, request.body.size());
+}
+
+std::string HttpClient::url_decode(std::string_view value, bool plus_as_space) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '%' && i + 2 < value.size() && hex(value[i + 1]) >= 0 &&
+        hex(value[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(value[i + 1]) * 16 + hex(value[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(plus_as_space && value[i] == '+' ? ' ' : value[i]);
+    }
+  }
+  return out;
 }
 
 }  // namespace sfpe

@@ -84,6 +84,9 @@ class HttpClient {
 
   // Percent-encodes `value` for a URL path segment or form field.
   static std::string url_encode(std::string_view value);
+  // Undoes %XX escapes (malformed ones stay as they are); with `plus_as_space`, '+' is a space,
+  // as in form bodies.
+  static std::string url_decode(std::string_view value, bool plus_as_space = false);
 
  private:
   struct Impl;

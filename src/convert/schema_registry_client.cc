@@ -59,25 +59,6 @@ const std::string* find_setting(const std::map<std::string, std::string>& settin
   return it == settings.end() ? nullptr : &it->second;
 }
 
-std::string percent_decode(std::string_view in) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
-}
-
 Result<RegistryEndpoint> parse_endpoint(const std::string& url) {
   auto scheme_end = url.find("://");
   std::string scheme = scheme_end == std::string::npos ? "" : upper(url.substr(0, scheme_end));
@@ -91,7 +72,7 @@ Result<RegistryEndpoint> parse_endpoint(const std::string& url) {
   auto authority_end = rest.find('/');
   auto at = rest.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end);
   if (at != std::string::npos && (authority_end == std::string::npos || at < authority_end)) {
-    endpoint.url_user_info = Secret(percent_decode(rest.substr(0, at)));
+    endpoint.url_user_info = Secret(HttpClient::url_decode(rest.substr(0, at)));
     rest.erase(0, at + 1);
   }
   if (rest.empty() || rest.front() == '/') {

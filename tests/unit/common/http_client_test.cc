@@ -29,6 +29,7 @@
 #include "config/connector_config.h"
 #include "runtime/connector_runtime.h"
 #include "salesforce/auth.h"
+#include "lib/test_certificates.h"
 
 namespace sfpe {
 namespace {
@@ -540,34 +541,7 @@ TEST(SalesforceNetworkSettings, ABadProxyIsAConfigErrorNamingHttpProxy) {
 
 // --- A private CA bundle (salesforce.ssl.ca.location) ---------------------------------------
 
-// A CA and a server certificate for 127.0.0.1 signed by it, made in a fresh directory.
-class Certificates {
- public:
-  Certificates() {
-    dir_ = fs::temp_directory_path() / ("sfpe-http-tls-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "server.ext") << "subjectAltName=IP:127.0.0.1\n";
-    run("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
-        "-subj /CN=sfpe-test-ca");
-    run("openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr "
-        "-subj /CN=127.0.0.1");
-    run("openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
-        "-out server.pem -extfile server.ext");
-    std::ofstream(dir_ / "not-a-ca.pem") << "hello\n";
-  }
-  ~Certificates() {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-  std::string path(const char* name) const { return (dir_ / name).string(); }
-
- private:
-  void run(const std::string& command) {
-    std::string line = "cd '" + dir_.string() + "' && " + command + " > /dev/null 2>&1";
-    ASSERT_EQ(std::system(line.c_str()), 0) << line;
-  }
-  fs::path dir_;
-};
+using Certificates = sfpe::testing::TestCertificates;
 
 // An https "Salesforce" answering the OAuth token endpoint and GET /ping.
 class TlsSalesforce {
@@ -601,7 +575,7 @@ class TlsSalesforce {
 
 class PrivateCaTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { certs_ = new Certificates(); }
+  static void SetUpTestSuite() { certs_ = new Certificates("http-tls"); }
   static void TearDownTestSuite() {
     delete certs_;
     certs_ = nullptr;

@@ -15,51 +15,13 @@
 
 #include "convert/error_codes.h"
 #include "convert/schema_registry_client.h"
+#include "lib/test_certificates.h"
 
 namespace sfpe::convert {
 namespace {
 
-namespace fs = std::filesystem;
 
-// A CA, a server certificate for 127.0.0.1 and a client certificate, both signed by the CA, and
-// the stores made from them, in a fresh directory.
-class Certificates {
- public:
-  Certificates() {
-    dir_ = fs::temp_directory_path() / ("sfpe-tls-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "server.ext") << "subjectAltName=IP:127.0.0.1\n";
-    run("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
-        "-subj /CN=sfpe-test-ca");
-    for (const char* name : {"server", "client"}) {
-      run(std::string("openssl req -newkey rsa:2048 -nodes -keyout ") + name + ".key -out " +
-          name + ".csr -subj /CN=" + (std::string(name) == "server" ? "127.0.0.1" : "client"));
-      run(std::string("openssl x509 -req -in ") + name + ".csr -CA ca.pem -CAkey ca.key " +
-          "-CAcreateserial -days 2 -out " + name + ".pem" +
-          (std::string(name) == "server" ? " -extfile server.ext" : ""));
-    }
-    run("openssl pkcs12 -export -nokeys -in ca.pem -out trust.p12 -passout pass:trust-pass");
-    run("openssl pkcs12 -export -in client.pem -inkey client.key -out client.p12 "
-        "-passout pass:key-pass");
-    std::ofstream(dir_ / "client-bundle.pem")
-        << std::ifstream(dir_ / "client.pem").rdbuf() << std::ifstream(dir_ / "client.key").rdbuf();
-    std::ofstream(dir_ / "store.jks") << "not really";
-  }
-  ~Certificates() {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-
-  std::string path(const char* name) const { return (dir_ / name).string(); }
-
- private:
-  void run(const std::string& command) {
-    std::string line = "cd '" + dir_.string() + "' && " + command + " > /dev/null 2>&1";
-    ASSERT_EQ(std::system(line.c_str()), 0) << line;
-  }
-
-  fs::path dir_;
-};
+using Certificates = sfpe::testing::TestCertificates;
 
 // An https registry answering GET /schemas/ids/1; with `client_ca` it demands a client
 // certificate signed by it.
@@ -90,7 +52,7 @@ class TlsRegistry {
 
 class RegistryTlsTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { certs_ = new Certificates(); }
+  static void SetUpTestSuite() { certs_ = new Certificates("registry-tls"); }
   static void TearDownTestSuite() {
     delete certs_;
     certs_ = nullptr;
