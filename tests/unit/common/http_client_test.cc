@@ -34,7 +34,6 @@
 namespace sfpe {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
