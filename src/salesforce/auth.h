@@ -6,6 +6,7 @@
 #include <spdlog/logger.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -111,7 +112,18 @@ class TokenProvider {
 
   const ClientSettings& settings() const { return settings_; }
 
+  // The org's daily API usage warnings are once per process, not once per task: true for the
+  // one caller that first reports `percent` (80 or 90) or more.
+  bool claim_usage_warning(int percent) {
+    int seen = usage_warned_percent_.load();
+    while (seen < percent) {
+      if (usage_warned_percent_.compare_exchange_weak(seen, percent)) return true;
+    }
+    return false;
+  }
+
  private:
+  std::atomic<int> usage_warned_percent_{0};
   // Logs in, retrying transient failures for up to auth_retries_time_ms. Caller holds mutex_.
   Result<Session> login_locked();
   // One POST to the token endpoint; on failure, `failure` says how to go on.

@@ -212,8 +212,7 @@ void RestClient::note_limit_info(const HttpResponse& response) {
   // Warn once as the daily API request allocation passes 80% and once more at 90% (§2.5, §2.6):
   // at 100% every call is refused with REQUEST_LIMIT_EXCEEDED until the day's window moves.
   for (int percent : {90, 80}) {
-    if (usage->used * 100 >= usage->max * percent && usage_warned_percent_ < percent) {
-      usage_warned_percent_ = percent;
+    if (usage->used * 100 >= usage->max * percent && tokens_->claim_usage_warning(percent)) {
       logger_->warn("Salesforce daily API requests are {}% used ({} of {}, Sforce-Limit-Info)",
                     usage->used * 100 / usage->max, usage->used, usage->max);
       break;

@@ -131,7 +131,6 @@ class RestClient {
   std::optional<std::string> version_;
   std::atomic<int64_t> api_used_{-1};
   std::atomic<int64_t> api_max_{-1};
-  int usage_warned_percent_ = 0;  // the highest of 80 / 90 already warned about
   std::function<void()> keep_alive_;
 };
 
