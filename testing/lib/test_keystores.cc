@@ -2,6 +2,7 @@
 #include "lib/test_keystores.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -30,8 +31,11 @@ Status run_openssl(const std::vector<std::string>& args) {
 Result<TestKeystores> make_test_keystores(const std::filesystem::path& dir,
                                           const std::string& password,
                                           const std::string& common_name) {
-  std::filesystem::create_directories(dir);
-  auto file = [&](const char* name) { return (dir / name).string(); };
+  // One directory per process: ctest runs each test case as a process of its own, in parallel,
+  // and two of them must never rewrite each other's keys.
+  const std::filesystem::path own = dir / ("pid-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(own);
+  auto file = [&](const char* name) { return (own / name).string(); };
   TestKeystores k;
   k.password = password;
   k.certificate_path = file("certificate.pem");

@@ -22,7 +22,8 @@ struct TestKeystores {
   std::string traditional_encrypted_path;  // the same with Proc-Type/DEK-Info, AES-256-CBC
 };
 
-// Writes the files into `dir` (created if needed) with `openssl`; `common_name` tells keys apart.
+// Writes the files with `openssl` into a directory of this process's own under `dir` (created
+// if needed); `common_name` tells keys apart.
 Result<TestKeystores> make_test_keystores(const std::filesystem::path& dir,
                                           const std::string& password,
                                           const std::string& common_name = "sfpe-sink test");
