@@ -2,7 +2,6 @@
 // salesforce-api.md §4): the real sfpe-sink binary logs in to the emulator and publishes; the
 // JWT bearer key comes from a PKCS#12 keystore made with the openssl command line, and the
 // emulator checks the assertion with that keystore's certificate.
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -29,25 +28,11 @@ const testing::TestKeystores& keystores() {
   return made;
 }
 
-nlohmann::json source_record(int i) {
-  return {{"ReplayId", std::to_string(1000 + i)},
-          {"CreatedDate", 1553542991336 + i},
-          {"CreatedById", "0051U000004EE5wQAG"},
-          {"EventUuid", fmt::format("uuid-{}", i)},
-          {"TextField__c", fmt::format("auth-{}", i)},
-          {"NumberField__c", i * 1.5},
-          {"BooleanField__c", true},
-          {"DateField__c", nullptr},
-          {"DateTimeField__c", nullptr},
-          {"_ObjectType", "ConfluentEvent__e"},
-          {"_EventType", "VrdbV-4eqHB3hllFiCjIrw"}};
-}
-
 // Produces three records, runs the sink with `overrides` until Salesforce has them all and every
 // offset is committed, then stops it cleanly.
 void publishes_three_records(Scenario& s, const std::map<std::string, std::string>& overrides) {
   int32_t schema_id = s.register_schema();
-  s.produce({{0, source_record(0)}, {0, source_record(1)}, {0, source_record(2)}}, schema_id);
+  s.produce(records_for(1, 3), schema_id);
   auto sink = s.start_sink(s.write_worker(), s.write_connector(overrides));
   ASSERT_TRUE(s.wait_for_events(3, 60s)) << sink->stderr_text();
   ASSERT_TRUE(s.wait_for_commits_to_reach_end(30s));
@@ -55,7 +40,7 @@ void publishes_three_records(Scenario& s, const std::map<std::string, std::strin
   ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
   auto events = s.event_fields();
   ASSERT_EQ(events.size(), 3u);
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(events[i]["TextField__c"], fmt::format("auth-{}", i));
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(events[i], expected_event(0, i));
   EXPECT_GE(s.stats()["tokens_issued"].get<int>(), 1);
 }
 

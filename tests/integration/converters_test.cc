@@ -16,18 +16,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// source_record(0, 0) with its TextField__c replaced.
 nlohmann::json avro_record(const std::string& text) {
-  return {{"ReplayId", "1"},
-          {"CreatedDate", 1553542991336},
-          {"CreatedById", "0051h000003rFGkAAM"},
-          {"EventUuid", nullptr},
-          {"TextField__c", text},
-          {"NumberField__c", 1.5},
-          {"BooleanField__c", true},
-          {"DateField__c", nullptr},
-          {"DateTimeField__c", nullptr},
-          {"_ObjectType", "ConfluentEvent__e"},
-          {"_EventType", "VrdbV-4eqHB3hllFiCjIrw"}};
+  nlohmann::json record = source_record(0, 0);
+  record["TextField__c"] = text;
+  return record;
 }
 
 TEST(ConvertersTest, KeysAreNeverDecodedSoNoKeyFailsARecord) {

@@ -6,7 +6,6 @@
 #include <set>
 #include <string>
 
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "scenario.h"
@@ -16,28 +15,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-nlohmann::json record(int partition, int i) {
-  return {{"ReplayId", std::to_string(i)},
-          {"CreatedDate", 1553542991336},
-          {"CreatedById", "0051h000003rFGkAAM"},
-          {"EventUuid", nullptr},
-          {"TextField__c", fmt::format("p{}-r{}", partition, i)},
-          {"NumberField__c", nullptr},
-          {"BooleanField__c", nullptr},
-          {"DateField__c", nullptr},
-          {"DateTimeField__c", nullptr},
-          {"_ObjectType", "ConfluentEvent__e"},
-          {"_EventType", "e"}};
-}
-
 TEST(LimitsTest, ExhaustedPublishingAllocationPausesUntilTheNextHourAndLosesNothing) {
   Scenario s(2, R"({"hourly_published_events_max": 60})");
   int32_t schema_id = s.register_schema();
-  std::vector<std::pair<int, nlohmann::json>> records;
-  for (int p = 0; p < 2; ++p) {
-    for (int i = 0; i < 50; ++i) records.emplace_back(p, record(p, i));
-  }
-  s.produce(records, schema_id);
+  s.produce(records_for(2, 50), schema_id);
 
   auto sink = s.start_sink(s.write_worker(),
                            s.write_connector({{"salesforce.limits.poll.interval.ms", "1000"}}));
@@ -69,11 +50,7 @@ TEST(LimitsTest, ExhaustedPublishingAllocationPausesUntilTheNextHourAndLosesNoth
 TEST(LimitsTest, FaultStormLosesNothingAndTheTaskStaysAlive) {
   Scenario s(3);
   int32_t schema_id = s.register_schema();
-  std::vector<std::pair<int, nlohmann::json>> records;
-  for (int p = 0; p < 3; ++p) {
-    for (int i = 0; i < 200; ++i) records.emplace_back(p, record(p, i));
-  }
-  s.produce(records, schema_id);
+  s.produce(records_for(3, 200), schema_id);
   // 503s, dropped connections, records refused for the allocation, and tokens that expire every
   // few requests, all at once (salesforce-api.md §2.4, §4.4).
   ASSERT_TRUE(s.salesforce()

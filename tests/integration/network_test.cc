@@ -100,30 +100,12 @@ class TinyProxy {
 // "127.0.0.1:PORT" of an "http://127.0.0.1:PORT" URL.
 std::string authority(const std::string& url) { return url.substr(url.find("://") + 3); }
 
-nlohmann::json source_record(int i) {
-  return {
-      {"ReplayId", std::to_string(1000 + i)},
-      {"CreatedDate", 1553542991336 + i},
-      {"CreatedById", "0051U000004EE5wQAG"},
-      {"EventUuid", fmt::format("uuid-{}", i)},
-      {"TextField__c", fmt::format("r{}", i)},
-      {"NumberField__c", i * 1.5},
-      {"BooleanField__c", i % 2 == 0},
-      {"DateField__c", nullptr},
-      {"DateTimeField__c", nullptr},
-      {"_ObjectType", "ConfluentEvent__e"},
-      {"_EventType", "VrdbV-4eqHB3hllFiCjIrw"},
-  };
-}
-
 // Produces `count` records, runs the sink with `overrides` until they reached the emulator, and
 // stops it cleanly; returns its log.
 std::string publish_through(Scenario& s, int count,
                             const std::map<std::string, std::string>& overrides) {
   int32_t schema_id = s.register_schema();
-  std::vector<std::pair<int, nlohmann::json>> records;
-  for (int i = 0; i < count; ++i) records.emplace_back(0, source_record(i));
-  s.produce(records, schema_id);
+  s.produce(records_for(1, count), schema_id);
   auto sink = s.start_sink(s.write_worker(), s.write_connector(overrides));
   EXPECT_TRUE(s.wait_for_events(static_cast<size_t>(count), 60s)) << sink->stderr_text();
   sink->send_signal(SIGTERM);

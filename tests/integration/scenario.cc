@@ -228,4 +228,47 @@ bool Scenario::wait_for_commits_to_reach_end(std::chrono::milliseconds timeout) 
   }
 }
 
+nlohmann::json source_record(int partition, int i) {
+  return {
+      {"ReplayId", std::to_string(1000 + i)},
+      {"CreatedDate", 1553542991336 + i},
+      {"CreatedById", "0051U000004EE5wQAG"},
+      {"EventUuid", fmt::format("uuid-{}-{}", partition, i)},
+      {"TextField__c", fmt::format("p{}-r{}", partition, i)},
+      {"NumberField__c", i * 1.5},
+      {"BooleanField__c", i % 2 == 0},
+      {"DateField__c", nullptr},
+      {"DateTimeField__c", nullptr},
+      {"_ObjectType", "ConfluentEvent__e"},
+      {"_EventType", "VrdbV-4eqHB3hllFiCjIrw"},
+  };
+}
+
+nlohmann::json expected_event(int partition, int i) {
+  return {
+      {"TextField__c", fmt::format("p{}-r{}", partition, i)},
+      {"NumberField__c", i * 1.5},
+      {"BooleanField__c", i % 2 == 0},
+      {"DateField__c", nullptr},
+      {"DateTimeField__c", nullptr},
+  };
+}
+
+std::vector<std::pair<int, nlohmann::json>> records_for(int partitions, int per_partition) {
+  std::vector<std::pair<int, nlohmann::json>> records;
+  for (int i = 0; i < per_partition; ++i) {
+    for (int p = 0; p < partitions; ++p) records.emplace_back(p, source_record(p, i));
+  }
+  return records;
+}
+
+std::vector<nlohmann::json> of_partition(const std::vector<nlohmann::json>& events, int p) {
+  std::vector<nlohmann::json> result;
+  std::string prefix = fmt::format("p{}-", p);
+  for (const auto& e : events) {
+    if (e.at("TextField__c").get<std::string>().starts_with(prefix)) result.push_back(e);
+  }
+  return result;
+}
+
 }  // namespace sfpe::itest

@@ -22,6 +22,16 @@ namespace sfpe::itest {
 // the emulator's default event ConfluentEvent__e.
 extern const char* const kEventSchema;
 
+// A record as the Platform Events source connector writes it (kEventSchema), with every custom
+// field set; TextField__c is "p<partition>-r<i>".
+nlohmann::json source_record(int partition, int i);
+// What Salesforce must receive for source_record(partition, i): only the __c fields.
+nlohmann::json expected_event(int partition, int i);
+// source_record(p, i) for i < per_partition and every partition, interleaved.
+std::vector<std::pair<int, nlohmann::json>> records_for(int partitions, int per_partition);
+// Events of one partition (by their TextField__c prefix), in the order Salesforce accepted them.
+std::vector<nlohmann::json> of_partition(const std::vector<nlohmann::json>& events, int p);
+
 class Scenario {
  public:
   // Starts the fixtures; the topic and the connector name are unique to this scenario.

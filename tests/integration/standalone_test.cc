@@ -18,52 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A record as the Platform Events source connector writes it, with every custom field set.
-nlohmann::json source_record(int partition, int i) {
-  return {
-      {"ReplayId", std::to_string(1000 + i)},
-      {"CreatedDate", 1553542991336 + i},
-      {"CreatedById", "0051U000004EE5wQAG"},
-      {"EventUuid", fmt::format("uuid-{}-{}", partition, i)},
-      {"TextField__c", fmt::format("p{}-r{}", partition, i)},
-      {"NumberField__c", i * 1.5},
-      {"BooleanField__c", i % 2 == 0},
-      {"DateField__c", nullptr},
-      {"DateTimeField__c", nullptr},
-      {"_ObjectType", "ConfluentEvent__e"},
-      {"_EventType", "VrdbV-4eqHB3hllFiCjIrw"},
-  };
-}
-
-// What Salesforce must receive for source_record(partition, i): only the __c fields.
-nlohmann::json expected_event(int partition, int i) {
-  return {
-      {"TextField__c", fmt::format("p{}-r{}", partition, i)},
-      {"NumberField__c", i * 1.5},
-      {"BooleanField__c", i % 2 == 0},
-      {"DateField__c", nullptr},
-      {"DateTimeField__c", nullptr},
-  };
-}
-
-std::vector<std::pair<int, nlohmann::json>> records_for(int partitions, int per_partition) {
-  std::vector<std::pair<int, nlohmann::json>> records;
-  for (int i = 0; i < per_partition; ++i) {
-    for (int p = 0; p < partitions; ++p) records.emplace_back(p, source_record(p, i));
-  }
-  return records;
-}
-
-// Events of one partition, in the order Salesforce accepted them.
-std::vector<nlohmann::json> of_partition(const std::vector<nlohmann::json>& events, int p) {
-  std::vector<nlohmann::json> result;
-  std::string prefix = fmt::format("p{}-", p);
-  for (const auto& e : events) {
-    if (e.at("TextField__c").get<std::string>().starts_with(prefix)) result.push_back(e);
-  }
-  return result;
-}
-
 TEST(StandaloneTest, PublishesExactEventsInPartitionOrderAndCommitsEveryOffset) {
   Scenario s(3);
   int32_t schema_id = s.register_schema();
