@@ -41,4 +41,20 @@ void TestCertificates::run(const std::string& command) const {
   if (std::system(line.c_str()) != 0) throw std::runtime_error("failed: " + line);
 }
 
+TlsTestServer::TlsTestServer(const TestCertificates& certs, bool require_client_certificate,
+                             const std::function<void(httplib::SSLServer&)>& routes)
+    : server_(certs.path("server.pem").c_str(), certs.path("server.key").c_str(),
+              require_client_certificate ? certs.path("ca.pem").c_str() : nullptr) {
+  routes(server_);
+  port_ = server_.bind_to_any_port("127.0.0.1");
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs, so wait for it before anything can stop it.
+  while (!server_.is_running()) std::this_thread::yield();
+}
+
+TlsTestServer::~TlsTestServer() {
+  server_.stop();
+  thread_.join();
+}
+
 }  // namespace sfpe::testing

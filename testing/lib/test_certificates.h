@@ -3,8 +3,12 @@
 // (PKCS#12 truststore and keystore, a PEM bundle of certificate and key).
 #pragma once
 
+#include <httplib.h>
+
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <thread>
 
 namespace sfpe::testing {
 
@@ -25,6 +29,25 @@ class TestCertificates {
   void run(const std::string& command) const;
 
   std::filesystem::path dir_;
+};
+
+// An https server on 127.0.0.1 with `certs`' server certificate, serving on a thread of its own
+// from construction to destruction. `routes` registers the handlers before it starts (they may
+// call url()). With `require_client_certificate` it demands one signed by the test CA.
+class TlsTestServer {
+ public:
+  TlsTestServer(const TestCertificates& certs, bool require_client_certificate,
+                const std::function<void(httplib::SSLServer&)>& routes);
+  ~TlsTestServer();
+  TlsTestServer(const TlsTestServer&) = delete;
+  TlsTestServer& operator=(const TlsTestServer&) = delete;
+
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  httplib::SSLServer server_;
+  int port_ = 0;
+  std::thread thread_;
 };
 
 }  // namespace sfpe::testing

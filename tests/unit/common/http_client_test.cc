@@ -546,30 +546,24 @@ using Certificates = sfpe::testing::TestCertificates;
 class TlsSalesforce {
  public:
   explicit TlsSalesforce(const Certificates& certs)
-      : server_(certs.path("server.pem").c_str(), certs.path("server.key").c_str()) {
-    server_.Post("/services/oauth2/token", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(
-          R"({"access_token":"00Dxx!AQ4","instance_url":")" + url() +
-              R"(","id":"https://login.salesforce.com/id/00D000000000001/005000000000001"})",
-          "application/json");
-    });
-    server_.Get("/ping", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("pong", "text/plain");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
-  }
-  ~TlsSalesforce() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+      : tls_(certs, false, [this](httplib::SSLServer& server) {
+          server.Post("/services/oauth2/token",
+                      [this](const httplib::Request&, httplib::Response& res) {
+                        res.set_content(R"({"access_token":"00Dxx!AQ4","instance_url":")" +
+                                            url() +
+                                            R"(","id":"https://login.salesforce.com/id/)"
+                                            R"(00D000000000001/005000000000001"})",
+                                        "application/json");
+                      });
+          server.Get("/ping", [](const httplib::Request&, httplib::Response& res) {
+            res.set_content("pong", "text/plain");
+          });
+        }) {}
+
+  std::string url() const { return tls_.url(); }
 
  private:
-  httplib::SSLServer server_;
-  int port_ = 0;
-  std::thread thread_;
+  sfpe::testing::TlsTestServer tls_;
 };
 
 class PrivateCaTest : public ::testing::Test {

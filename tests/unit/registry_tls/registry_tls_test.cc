@@ -11,7 +11,6 @@
 #include <fstream>
 #include <map>
 #include <string>
-#include <thread>
 
 #include "convert/error_codes.h"
 #include "convert/schema_registry_client.h"
@@ -23,31 +22,22 @@ namespace {
 
 using Certificates = sfpe::testing::TestCertificates;
 
-// An https registry answering GET /schemas/ids/1; with `client_ca` it demands a client
-// certificate signed by it.
+// An https registry answering GET /schemas/ids/1; with `require_client_certificate` it demands
+// a client certificate signed by the test CA.
 class TlsRegistry {
  public:
   TlsRegistry(const Certificates& certs, bool require_client_certificate)
-      : server_(certs.path("server.pem").c_str(), certs.path("server.key").c_str(),
-                require_client_certificate ? certs.path("ca.pem").c_str() : nullptr) {
-    server_.Get("/schemas/ids/1", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(R"({"schema":"\"string\""})", "application/vnd.schemaregistry.v1+json");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
-  }
-  ~TlsRegistry() {
-    server_.stop();
-    thread_.join();
-  }
+      : tls_(certs, require_client_certificate, [](httplib::SSLServer& server) {
+          server.Get("/schemas/ids/1", [](const httplib::Request&, httplib::Response& res) {
+            res.set_content(R"({"schema":"\"string\""})",
+                            "application/vnd.schemaregistry.v1+json");
+          });
+        }) {}
 
-  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return tls_.url(); }
 
  private:
-  httplib::SSLServer server_;
-  int port_ = 0;
-  std::thread thread_;
+  sfpe::testing::TlsTestServer tls_;
 };
 
 class RegistryTlsTest : public ::testing::Test {
