@@ -96,6 +96,10 @@ Consumer::PollResult Consumer::poll(std::chrono::milliseconds timeout) {
   record.offset = message->offset;
   rd_kafka_timestamp_type_t ts_type;
   record.timestamp_ms = rd_kafka_message_timestamp(message.get(), &ts_type);
+  record.timestamp_type = ts_type == RD_KAFKA_TIMESTAMP_CREATE_TIME ? TimestampType::kCreateTime
+                          : ts_type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME
+                              ? TimestampType::kLogAppendTime
+                              : TimestampType::kNone;
   if (message->key != nullptr) {
     record.key.emplace(static_cast<const char*>(message->key), message->key_len);
   }

@@ -5,6 +5,7 @@
 #include "common/logging.h"
 #include "convert/converter.h"
 #include "kafka/consumer.h"
+#include "kafka/producer.h"
 #include "map/event_mapper.h"
 #include "salesforce/rest_client.h"
 #include "salesforce/rest_publisher.h"
@@ -80,6 +81,58 @@ std::string join_names(const std::vector<std::string>& items, const char* separa
   return out;
 }
 
+std::string trimmed(const std::string& text) {
+  size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return "";
+  size_t end = text.find_last_not_of(" \t");
+  return text.substr(begin, end - begin + 1);
+}
+
+// Settings for librdkafka: Java-only names (key.serializer, max.block.ms, ...) are dropped, and
+// said so once, for connector task 0.
+std::map<std::string, std::string> for_librdkafka(std::map<std::string, std::string> properties,
+                                                  const char* client, spdlog::logger* log) {
+  for (const auto& name : kafka::drop_unknown_properties(properties)) {
+    if (log != nullptr) log->warn("{} property {} is not a librdkafka property; ignored", client, name);
+  }
+  return properties;
+}
+
+// The Connect Reporter's clients (confluent-connector.md §3.6): reporter.bootstrap.servers, then
+// the reporter.* security settings shared by both clients, then reporter.producer.* or
+// reporter.admin.* for the one client.
+std::map<std::string, std::string> reporter_client(const config::ReporterSettings& reporter,
+                                                   const std::string& client) {
+  std::map<std::string, std::string> properties;
+  properties["bootstrap.servers"] = join_names(reporter.bootstrap_servers, ",");
+  std::string own = client + ".";
+  for (const auto& [key, value] : reporter.client_settings) {
+    if (key.rfind("producer.", 0) != 0 && key.rfind("admin.", 0) != 0) properties[key] = value;
+  }
+  for (const auto& [key, value] : reporter.client_settings) {
+    if (key.rfind(own, 0) == 0) properties[key.substr(own.size())] = value;
+  }
+  return properties;
+}
+
+sink::ReportFormat report_format(const config::ReportTopicSettings& topic) {
+  return {topic.value_format.type != "string", topic.value_format.schemas_enable};
+}
+
+// Creates a topic the sink writes to unless it exists. A cluster that refuses (librdkafka's mock
+// cluster does; a real one may lack the brokers for the replication factor) is not fatal here:
+// the first write then either auto-creates the topic or fails the task naming it.
+void ensure_topic(const std::map<std::string, std::string>& admin, const kafka::TopicSpec& topic,
+                  const char* what, spdlog::logger& log) {
+  // A healthy cluster answers in well under a second; librdkafka's mock cluster never answers
+  // CreateTopics, so the wait is kept short.
+  Status created = kafka::create_topic_if_missing(admin, topic, std::chrono::seconds(10));
+  if (!created.ok()) {
+    log.warn("{} topic: {}; relying on the cluster to create it on first write", what,
+             created.error().message);
+  }
+}
+
 }  // namespace
 
 ConnectorRuntime::ConnectorRuntime(config::WorkerConfig worker, config::ConnectorConfig connector,
@@ -131,7 +184,31 @@ Status ConnectorRuntime::prepare() {
       described->name.empty() ? connector_.event_name : described->name, std::move(defs));
   log->info("Salesforce API v{} at {}; event {} has fields [{}]", *version,
             session->instance_url, described->name, join_names(custom, ", "));
+  create_topics(*log);
   return ok_status();
+}
+
+void ConnectorRuntime::create_topics(spdlog::logger& log) {
+  // kafka-connect.md §2.4: the DLQ topic has 1 partition and the configured replication factor.
+  std::string dlq = trimmed(connector_.errors.dlq_topic);
+  if (!dlq.empty()) {
+    auto admin = config::admin_settings_for(worker_, connector_);
+    ensure_topic(for_librdkafka(admin, "admin", &log),
+                 {dlq, 1, connector_.errors.dlq_replication_factor}, "dead letter queue", log);
+  }
+  const auto& reporter = connector_.reporter;
+  if (reporter.bootstrap_servers.empty()) {
+    if (!reporter.result.name.empty() || !reporter.error.name.empty()) {
+      log.info("reporter.bootstrap.servers is empty: result and error reports are off");
+    }
+    return;
+  }
+  auto admin = for_librdkafka(reporter_client(reporter, "admin"), "reporter admin", &log);
+  for (const auto* topic : {&reporter.result, &reporter.error}) {
+    std::string name = trimmed(topic->name);
+    if (name.empty()) continue;
+    ensure_topic(admin, {name, topic->partitions, topic->replication_factor}, "reporter", log);
+  }
 }
 
 Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id, TaskSlot& slot) {
@@ -153,11 +230,12 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
   settings.consumer.topics = connector_.topics;
   settings.consumer.topics_regex = connector_.topics_regex;
   settings.offset_flush_interval = worker_.offset_flush_interval;
+  settings.offset_flush_timeout = worker_.offset_flush_timeout;
   settings.tolerance = connector_.errors.tolerance == config::ErrorTolerance::kAll
                            ? sink::ErrorTolerance::kAll
                            : sink::ErrorTolerance::kNone;
-  settings.errors_log_enable = connector_.errors.log_enable;
-  settings.errors_log_include_messages = connector_.errors.log_include_messages;
+  settings.value_converter_class = converters_.value.class_name;
+  settings.reporting = reporting_settings(task_id, *log);
   switch (connector_.behavior_on_api_errors) {
     case config::ApiErrorBehavior::kFail: settings.api_errors = sink::ApiErrorBehavior::kFail; break;
     case config::ApiErrorBehavior::kLog: settings.api_errors = sink::ApiErrorBehavior::kLog; break;
@@ -174,9 +252,13 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
   if (!converter.ok()) return converter.error();
   std::shared_ptr<convert::Converter> shared_converter = std::move(converter.value());
   sink::RecordPreparer preparer = [shared_converter, event_schema = event_schema_](
-                                       const kafka::Record& record) -> Result<nlohmann::json> {
+                                       const kafka::Record& record,
+                                       sink::Stage* failed_stage) -> Result<nlohmann::json> {
+    *failed_stage = sink::Stage::kValueConverter;
     auto decoded = shared_converter->to_connect(record);
     if (!decoded.ok()) return decoded.error();
+    // Mapping onto the event is the task's work in Connect terms: put() (kafka-connect.md §2.3).
+    *failed_stage = sink::Stage::kTaskPut;
     auto event = map::map_to_event(*decoded, *event_schema, record);
     if (!event.ok()) return event.error();
     return nlohmann::json(*event);
@@ -186,6 +268,38 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
   return std::make_unique<sink::SinkTask>(std::move(settings), std::move(preparer),
                                           std::move(publisher), log, stop_, slot.clock,
                                           slot.random);
+}
+
+sink::ReportingSettings ConnectorRuntime::reporting_settings(int task_id,
+                                                            spdlog::logger& log) const {
+  spdlog::logger* warn_to = task_id == 0 ? &log : nullptr;
+  sink::ReportingSettings r;
+  r.errors_log_enable = connector_.errors.log_enable;
+  r.errors_log_include_messages = connector_.errors.log_include_messages;
+  r.dlq_topic = trimmed(connector_.errors.dlq_topic);
+  r.dlq_context_headers = connector_.errors.dlq_context_headers_enable;
+  if (!r.dlq_topic.empty()) {
+    // The worker's security settings first, as for the consumer, so producer.* and
+    // producer.override.* can still change them (kafka-connect.md §1.4, DLQ clients).
+    std::map<std::string, std::string> producer(worker_.security.begin(), worker_.security.end());
+    for (const auto& [key, value] : config::producer_settings_for(worker_, connector_, task_id)) {
+      producer[key] = value;
+    }
+    r.dlq_producer = for_librdkafka(std::move(producer), "dead letter queue producer", warn_to);
+  }
+  const auto& reporter = connector_.reporter;
+  if (!reporter.bootstrap_servers.empty()) {
+    r.result_topic = trimmed(reporter.result.name);
+    r.error_topic = trimmed(reporter.error.name);
+    r.result_format = report_format(reporter.result);
+    r.error_format = report_format(reporter.error);
+    auto producer = reporter_client(reporter, "producer");
+    producer.emplace("client.id",
+                     fmt::format("connector-reporter-producer-{}-{}", connector_.name, task_id));
+    producer.emplace("acks", "all");
+    r.reporter_producer = for_librdkafka(std::move(producer), "reporter producer", warn_to);
+  }
+  return r;
 }
 
 void ConnectorRuntime::start() {
@@ -235,6 +349,8 @@ ConnectorTotals ConnectorRuntime::totals() const {
     totals.published += c.published.load();
     totals.failed += c.failed.load();
     totals.skipped += c.skipped.load();
+    totals.dead_lettered += c.dead_lettered.load();
+    totals.uncommitted += c.uncommitted.load();
   }
   return totals;
 }

@@ -28,8 +28,10 @@ salesforce::ClientSettings client_settings(const config::ConnectorConfig& connec
 struct ConnectorTotals {
   uint64_t consumed = 0;
   uint64_t published = 0;
-  uint64_t failed = 0;
+  uint64_t dead_lettered = 0;
   uint64_t skipped = 0;
+  uint64_t failed = 0;       // records that failed a task
+  uint64_t uncommitted = 0;  // open when the tasks stopped (known once they have)
 };
 
 class ConnectorRuntime {
@@ -62,6 +64,9 @@ class ConnectorRuntime {
   };
 
   Result<std::unique_ptr<sink::SinkTask>> make_task(int task_id, TaskSlot& slot);
+  sink::ReportingSettings reporting_settings(int task_id, spdlog::logger& log) const;
+  // The dead letter queue and reporter topics, created when missing.
+  void create_topics(spdlog::logger& log);
 
   config::WorkerConfig worker_;
   config::ConnectorConfig connector_;

@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
               "events through the sink and show what Salesforce received.");
   demo->add_option("--records", demo_options.records, "Sample records to produce")
       ->capture_default_str();
+  demo->add_option("--bad-records", demo_options.bad_records,
+                   "Bad records mixed in, which end in the dead letter queue")
+      ->capture_default_str();
   demo->add_option("--tasks", demo_options.tasks, "tasks.max")->capture_default_str();
   demo->add_option("--latency-ms", demo_options.latency_ms,
                    "Emulated Salesforce latency per publish request")

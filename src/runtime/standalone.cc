@@ -151,8 +151,10 @@ int run_standalone(const std::string& worker_path,
   for (auto& runtime : runtimes) {
     ConnectorTotals totals = runtime->totals();
     make_logger(runtime->name())
-        ->info("summary: consumed {}, published {}, failed {}, skipped {}", totals.consumed,
-               totals.published, totals.failed, totals.skipped);
+        ->info("summary: consumed {}, published {}, dead-lettered {}, skipped {}, failed {}, "
+               "uncommitted {}",
+               totals.consumed, totals.published, totals.dead_lettered, totals.skipped,
+               totals.failed, totals.uncommitted);
     if (auto failure = runtime->failure()) {
       make_logger(runtime->name())->error("connector failed: {}", failure->message);
       exit_code = kExitFailed;

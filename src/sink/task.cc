@@ -8,6 +8,10 @@
 namespace sfpe::sink {
 namespace {
 
+// Salesforce's maximum event message size (salesforce-api.md §7: 1 MB in every edition), taken
+// as the size of the event's JSON body.
+constexpr size_t kMaxEventBytes = 1024 * 1024;
+
 kafka::TopicPartition partition_of(const kafka::Record& record) {
   return {record.topic, record.partition};
 }
@@ -15,6 +19,17 @@ kafka::TopicPartition partition_of(const kafka::Record& record) {
 std::string where(const kafka::Record& record) {
   return fmt::format("topic {} partition {} offset {}", record.topic, record.partition,
                      record.offset);
+}
+
+// The size of `event`'s JSON body when it may be over kMaxEventBytes; 0 when it surely is not.
+// Escaping can at most grow a string six times, so most events are cleared without serializing.
+size_t event_size_if_large(const nlohmann::json& event) {
+  size_t estimate = 2;
+  for (const auto& [name, value] : event.items()) {
+    estimate += name.size() + 4 + (value.is_string() ? value.get_ref<const std::string&>().size() : 40);
+  }
+  if (estimate * 6 <= kMaxEventBytes) return 0;
+  return event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size();
 }
 
 }  // namespace
@@ -40,11 +55,15 @@ void SinkTask::on_assigned(const std::vector<kafka::TopicPartition>& partitions)
 void SinkTask::on_revoked(const std::vector<kafka::TopicPartition>& partitions) {
   // Runs inside poll(): between batches, or while a publish waits for the publishing allocation
   // (keep_alive_during_publish). Records polled but not processed are dropped (the next owner
-  // reads them again); what was accounted is committed. Records of these partitions still in a
-  // publish stay uncommitted here and are forgotten: their outcome no longer moves an offset, and
-  // the next owner publishes them again (at least once).
+  // reads them again); what was accounted is committed, dead letters written first (Connect
+  // awaits its reporters before the commit on revocation). Records of these partitions still in
+  // a publish stay uncommitted here and are forgotten: their outcome no longer moves an offset,
+  // and the next owner publishes them again (at least once).
   std::set<kafka::TopicPartition> revoked(partitions.begin(), partitions.end());
   std::erase_if(pending_, [&](const kafka::Record& r) { return revoked.count(partition_of(r)); });
+  if (reporter_ && reporter_->dead_letters_in_flight() > 0) {
+    reporter_->flush_dead_letters(settings_.offset_flush_timeout);
+  }
   std::map<kafka::TopicPartition, int64_t> offsets;
   for (const auto& [tp, offset] : tracker_.committable()) {
     if (revoked.count(tp)) offsets.emplace(tp, offset);
@@ -65,6 +84,13 @@ void SinkTask::on_revoked(const std::vector<kafka::TopicPartition>& partitions) 
 }
 
 Status SinkTask::run() {
+  auto reporter = OutcomeReporter::create(
+      settings_.reporting, identity(), log_,
+      [this](uint64_t token, const std::optional<Error>& error) {
+        on_dead_letter_written(token, error);
+      });
+  if (!reporter.ok()) return reporter.error();
+  reporter_ = std::move(reporter.value());
   auto consumer = kafka::Consumer::create(settings_.consumer, this);
   if (!consumer.ok()) return consumer.error();
   consumer_ = std::move(consumer.value());
@@ -79,17 +105,25 @@ Status SinkTask::run() {
       outcome = process_batch(batch);
       if (!outcome.ok()) break;
     }
+    reporter_->poll();
+    if (dead_letter_failure_) break;
     Status committed = commit_if_due(false);
     if (!committed.ok()) log_->warn("{}", committed.error().message);
   }
 
-  // Whether stopping or failing: commit everything accounted for, then leave the group.
+  // Whether stopping or failing: let queued dead letters and reports settle, commit everything
+  // accounted for, then leave the group.
+  reporter_->flush_all(settings_.offset_flush_timeout);
+  if (dead_letter_failure_ && outcome.ok()) outcome = *dead_letter_failure_;
   Status final_commit = commit_if_due(true);
   if (!final_commit.ok()) log_->warn("final {}", final_commit.error().message);
   consumer_->close();
-  log_->info("task stopped: consumed {}, published {}, failed {}, skipped {}, open {}",
-             counters_.consumed.load(), counters_.published.load(), counters_.failed.load(),
-             counters_.skipped.load(), tracker_.open_count());
+  counters_.uncommitted = tracker_.open_count();
+  log_->info(
+      "task stopped: consumed {}, published {}, dead-lettered {}, skipped {}, failed {}, "
+      "uncommitted {}",
+      counters_.consumed.load(), counters_.published.load(), counters_.dead_lettered.load(),
+      counters_.skipped.load(), counters_.failed.load(), counters_.uncommitted.load());
   return outcome;
 }
 
@@ -117,6 +151,8 @@ std::vector<kafka::Record> SinkTask::collect_batch() {
     if (!polled.record) {
       if (!pending_.empty()) break;  // quiet topic: send what we have
       if (clock_.now() >= next_commit_) break;
+      reporter_->poll();
+      if (dead_letter_failure_) break;
       continue;
     }
     pending_.push_back(std::move(*polled.record));
@@ -127,14 +163,16 @@ std::vector<kafka::Record> SinkTask::collect_batch() {
   return batch;
 }
 
-Result<nlohmann::json> SinkTask::prepare_with_retries(const kafka::Record& record) {
+Result<nlohmann::json> SinkTask::prepare_with_retries(const kafka::Record& record,
+                                                      Stage* failed_stage) {
   // Transient conversion failures (the schema registry unreachable) are not the record's fault:
   // retry them per errors.retry.timeout with Connect's backoff (kafka-connect.md §2.2: 300 ms
-  // doubling, capped by errors.retry.delay.max.ms), and never skip a record because of one.
+  // doubling, capped by errors.retry.delay.max.ms). Unlike Connect, a record is never skipped or
+  // dead-lettered because of one: when the retries run out the task fails, uncommitted.
   auto start = clock_.now();
   int64_t delay_ms = 300;
   for (;;) {
-    auto prepared = preparer_(record);
+    auto prepared = preparer_(record, failed_stage);
     if (prepared.ok() || prepared.error().kind != ErrorKind::kTransient) return prepared;
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - start);
     bool forever = settings_.conversion_retry_timeout_ms < 0;
@@ -165,11 +203,17 @@ Status SinkTask::process_batch(const std::vector<kafka::Record>& batch) {
     counters_.consumed++;
     if (!record.value) {
       if (settings_.fail_on_null_values) {
-        stop_error = Error::permanent(
-            "TOMBSTONE", fmt::format("{}: the value is null (a tombstone) and "
-                                     "behavior.on.null.values=fail",
-                                     where(record)));
-        break;
+        Status handled = handle_errant(
+            record, {Stage::kTaskPut, kSinkTaskClass, kDataException,
+                     Error::permanent("TOMBSTONE",
+                                      fmt::format("{}: the value is null (a tombstone) and "
+                                                  "behavior.on.null.values=fail",
+                                                  where(record)))});
+        if (!handled.ok()) {
+          stop_error = handled.error();
+          break;
+        }
+        continue;
       }
       // A tombstone carries no event (the original connector has nothing to publish either).
       log_->debug("{}: null value (tombstone) skipped", where(record));
@@ -177,16 +221,31 @@ Status SinkTask::process_batch(const std::vector<kafka::Record>& batch) {
       account(record);
       continue;
     }
-    auto event = prepare_with_retries(record);
+    Stage stage = Stage::kValueConverter;
+    auto event = prepare_with_retries(record, &stage);
+    std::optional<ErrantRecord> errant;
     if (!event.ok()) {
       if (event.error().kind == ErrorKind::kTransient) {
+        counters_.failed++;
         stop_error = Error::transient(event.error().code,
                                       fmt::format("{}; gave up after errors.retry.timeout={} ms",
                                                   event.error().message,
                                                   settings_.conversion_retry_timeout_ms));
         break;
       }
-      Status handled = handle_record_error(record, event.error(), "VALUE_CONVERTER");
+      bool converter = stage == Stage::kValueConverter;
+      errant = ErrantRecord{stage, converter ? settings_.value_converter_class : kSinkTaskClass,
+                            kDataException, event.error()};
+    } else if (size_t size = event_size_if_large(*event); size > kMaxEventBytes) {
+      errant = ErrantRecord{
+          Stage::kTaskPut, kSinkTaskClass, kDataException,
+          Error::permanent("EVENT_TOO_LARGE",
+                           fmt::format("{}: the event is {} bytes, over Salesforce's maximum "
+                                       "event size of {} bytes",
+                                       where(record), size, kMaxEventBytes))};
+    }
+    if (errant) {
+      Status handled = handle_errant(record, std::move(*errant));
       if (!handled.ok()) {
         stop_error = handled.error();
         break;
@@ -237,53 +296,111 @@ Status SinkTask::publish_prepared(std::vector<Prepared>& prepared) {
     if (outcome.accepted) {
       counters_.published++;
       account(record);
+      reporter_->report_success(record);
       continue;
     }
-    Error error = outcome.error.value_or(Error::permanent("UNKNOWN", "rejected without a reason"));
-    std::string message = fmt::format("{}: Salesforce rejected the event: {} {}", where(record),
-                                      error.code, error.message);
-    switch (settings_.api_errors) {
-      case ApiErrorBehavior::kFail:
-        counters_.failed++;
-        if (!failure) {
-          failure = Error{ErrorKind::kPermanent, error.code,
-                          message + " (behavior.on.api.errors=fail)"};
-        }
-        break;
-      case ApiErrorBehavior::kLog:
-        log_->warn("{}; skipped (behavior.on.api.errors=log)", message);
-        [[fallthrough]];
-      case ApiErrorBehavior::kIgnore:
-        counters_.skipped++;
-        account(record);
-        break;
-    }
+    Status handled = handle_rejection(
+        record, outcome.error.value_or(Error::permanent("UNKNOWN", "rejected without a reason")));
+    if (!handled.ok() && !failure) failure = handled.error();
   }
   if (failure) return *failure;
   return ok_status();
 }
 
-Status SinkTask::handle_record_error(const kafka::Record& record, const Error& error,
-                                     const char* stage) {
-  if (settings_.tolerance == ErrorTolerance::kNone) {
-    counters_.failed++;
-    return Error{error.kind, error.code,
-                 fmt::format("{} (stage {}; errors.tolerance=none)", error.message, stage)};
+Status SinkTask::handle_rejection(const kafka::Record& record, const Error& error) {
+  ErrantRecord errant{Stage::kTaskPut, kSinkTaskClass, kConnectException,
+                      Error{ErrorKind::kPermanent, error.code,
+                            fmt::format("{}: Salesforce rejected the event: {} {}", where(record),
+                                        error.code, error.message)}};
+  switch (settings_.api_errors) {
+    case ApiErrorBehavior::kFail:
+      // The original reports the record through Connect's ErrantRecordReporter when there is
+      // one, so errors.tolerance decides; without one the task fails (kafka-connect.md §2.5).
+      if (reporter_->errant_reporter_available()) return handle_errant(record, std::move(errant));
+      reporter_->report_failure(record, errant.error);
+      counters_.failed++;
+      return Error{ErrorKind::kPermanent, error.code,
+                   errant.error.message + " (behavior.on.api.errors=fail)"};
+    case ApiErrorBehavior::kLog:
+      log_->warn("{}; skipped (behavior.on.api.errors=log)", errant.error.message);
+      [[fallthrough]];
+    case ApiErrorBehavior::kIgnore:
+      // Skipped, unless a dead letter queue under errors.tolerance=all can keep it.
+      if (settings_.tolerance == ErrorTolerance::kAll && reporter_->has_dead_letter_queue()) {
+        return handle_errant(record, std::move(errant));
+      }
+      reporter_->report_failure(record, errant.error);
+      counters_.skipped++;
+      account(record);
+      return ok_status();
   }
-  if (settings_.errors_log_enable) {
-    // Kafka Connect's LogReporter line (kafka-connect.md §2.2).
-    std::string context;
-    if (settings_.errors_log_include_messages) {
-      context = fmt::format(", where consumed record is {{topic='{}', partition={}, offset={}, "
-                            "timestamp={}, timestampType=CreateTime}}",
-                            record.topic, record.partition, record.offset, record.timestamp_ms);
+  return ok_status();
+}
+
+Status SinkTask::handle_errant(const kafka::Record& record, ErrantRecord errant) {
+  reporter_->report_failure(record, errant.error);
+  reporter_->log_error(record, errant);
+  if (settings_.tolerance == ErrorTolerance::kNone) {
+    // Connect reports the failing record to the log and the DLQ before the task dies
+    // (kafka-connect.md §2.2); its offset is never committed, so a restart reads it again.
+    if (reporter_->has_dead_letter_queue()) {
+      Status queued = reporter_->dead_letter(record, errant, 0);  // token 0: never accounted
+      if (!queued.ok()) log_->error("{}: {}", where(record), queued.error().message);
     }
-    log_->error("Error encountered in task {}-{}. Executing stage '{}'{}: {}",
-                settings_.connector, settings_.task_id, stage, context, error.message);
+    counters_.failed++;
+    return Error{errant.error.kind == ErrorKind::kFatal ? ErrorKind::kFatal : ErrorKind::kPermanent,
+                 errant.error.code,
+                 fmt::format("{} (stage {}; errors.tolerance=none)", errant.error.message,
+                             stage_name(errant.stage))};
+  }
+  if (reporter_->has_dead_letter_queue()) return dead_letter(record, errant);
+  if (!settings_.reporting.errors_log_enable) {
+    log_->warn("{} (stage {}); skipped (errors.tolerance=all)", errant.error.message,
+               stage_name(errant.stage));
   }
   counters_.skipped++;
   account(record);
   return ok_status();
+}
+
+Status SinkTask::dead_letter(const kafka::Record& record, const ErrantRecord& errant) {
+  uint64_t token = next_token_++;
+  Status queued = reporter_->dead_letter(record, errant, token);
+  if (!queued.ok()) {
+    counters_.failed++;
+    return Error::fatal(queued.error().code,
+                        fmt::format("{}: could not write the record to the dead letter queue "
+                                    "{}: {}",
+                                    where(record), settings_.reporting.dlq_topic,
+                                    queued.error().message));
+  }
+  dead_letters_.emplace(token, PendingDeadLetter{partition_of(record), record.offset});
+  return ok_status();
+}
+
+void SinkTask::on_dead_letter_written(uint64_t token, const std::optional<Error>& error) {
+  auto it = dead_letters_.find(token);
+  if (it == dead_letters_.end()) {
+    if (error) log_->error("dead letter queue: {}", error->message);
+    return;
+  }
+  PendingDeadLetter pending = it->second;
+  dead_letters_.erase(it);
+  if (error) {
+    // Connect only logs a failed DLQ write and goes on; here the record stays uncommitted and
+    // the task stops, so nothing is lost.
+    counters_.failed++;
+    if (!dead_letter_failure_) {
+      dead_letter_failure_ = Error::fatal(
+          "DLQ_WRITE", fmt::format("topic {} partition {} offset {}: {}; the record stays "
+                                   "uncommitted",
+                                   pending.partition.topic, pending.partition.partition,
+                                   pending.offset, error->message));
+    }
+    return;
+  }
+  counters_.dead_lettered++;
+  tracker_.ack(pending.partition, pending.offset);
 }
 
 void SinkTask::keep_alive_during_publish() {
@@ -301,6 +418,7 @@ void SinkTask::keep_alive_during_publish() {
   // while a batch is being published) for the next batch.
   auto polled = consumer_->poll(std::chrono::milliseconds(0));
   if (polled.record) pending_.push_back(std::move(*polled.record));
+  reporter_->poll();
 }
 
 void SinkTask::account(const kafka::Record& record) {
@@ -310,6 +428,13 @@ void SinkTask::account(const kafka::Record& record) {
 Status SinkTask::commit_if_due(bool force) {
   if (!force && clock_.now() < next_commit_) return ok_status();
   next_commit_ = clock_.now() + settings_.offset_flush_interval;
+  // Dead letters settle first, so that the commit covers them (Connect's awaitFutures).
+  if (reporter_->dead_letters_in_flight() > 0 &&
+      !reporter_->flush_dead_letters(settings_.offset_flush_timeout)) {
+    log_->warn("{} dead letter queue write(s) not acknowledged within offset.flush.timeout.ms={}; "
+               "their offsets wait for the next commit",
+               reporter_->dead_letters_in_flight(), settings_.offset_flush_timeout.count());
+  }
   auto offsets = tracker_.committable();
   if (offsets.empty()) return ok_status();
   Status status = consumer_->commit(offsets);

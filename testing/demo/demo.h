@@ -7,6 +7,7 @@ namespace sfpe::demo {
 
 struct DemoOptions {
   int records = 2000;
+  int bad_records = 3;  // undecodable, unknown schema id, too long for the event: to the DLQ
   int tasks = 1;
   int latency_ms = 0;
 };

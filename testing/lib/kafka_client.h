@@ -1,5 +1,5 @@
-// Kafka helpers for tests and the demo: a synchronous producer and readers for a group's
-// committed offsets and a topic's end offsets, on librdkafka like the product.
+// Kafka helpers for tests and the demo: a synchronous producer, readers for a group's committed
+// offsets, a topic's end offsets and a topic's records, on librdkafka like the product.
 #pragma once
 
 #include <chrono>
@@ -44,6 +44,21 @@ Result<std::vector<int64_t>> committed_offsets(const std::string& bootstrap_serv
 // High watermark of each partition 0..partitions-1 of `topic`.
 Result<std::vector<int64_t>> end_offsets(const std::string& bootstrap_servers,
                                          const std::string& topic, int partitions);
+
+// Every record of `topic`, all its partitions (found from the cluster's metadata), from the
+// beginning up to each partition's high watermark as it is when called: key, value (nullopt for
+// null), headers in order (null header values kept as nullopt), timestamp and offset, sorted by
+// partition then offset. An Error if the topic does not exist or the read times out.
+Result<std::vector<kafka::Record>> read_topic(
+    const std::string& bootstrap_servers, const std::string& topic,
+    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// Awaits at least `count` records in `topic` (summed over its partitions, by high watermarks;
+// a missing topic counts as empty while waiting) and then returns read_topic(). An Error on
+// timeout says how many records were there.
+Result<std::vector<kafka::Record>> wait_for_topic_records(const std::string& bootstrap_servers,
+                                                          const std::string& topic, size_t count,
+                                                          std::chrono::milliseconds timeout);
 
 }  // namespace sfpe::testing
 

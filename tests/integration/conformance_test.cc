@@ -56,7 +56,7 @@ void expect_conformance(const Format& format) {
   EXPECT_EQ(events[0], nlohmann::json::parse(format.full));
   EXPECT_EQ(events[1], nlohmann::json::parse(format.sparse));
   EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{3}));
-  EXPECT_NE(sink->stderr_text().find("published 2, failed 0, skipped 1"), std::string::npos)
+  EXPECT_NE(sink->stderr_text().find("published 2, dead-lettered 0, skipped 1, failed 0, uncommitted 0"), std::string::npos)
       << sink->stderr_text();
 }
 

@@ -48,7 +48,7 @@ TEST(ConvertersTest, KeysAreNeverDecodedSoNoKeyFailsARecord) {
   EXPECT_EQ(events[0]["TextField__c"], "no key");
   EXPECT_EQ(events[1]["TextField__c"], "odd keys");
   EXPECT_EQ(events[2]["TextField__c"], "odd keys");
-  EXPECT_NE(sink->stderr_text().find("published 3, failed 0, skipped 1"), std::string::npos)
+  EXPECT_NE(sink->stderr_text().find("published 3, dead-lettered 0, skipped 1, failed 0, uncommitted 0"), std::string::npos)
       << sink->stderr_text();
 }
 

@@ -44,7 +44,7 @@ TEST(LimitsTest, ExhaustedPublishingAllocationPausesUntilTheNextHourAndLosesNoth
   const std::string log = sink->stderr_text();
   EXPECT_NE(log.find("publishing resumed"), std::string::npos) << log;
   EXPECT_NE(log.find("consumption resumed"), std::string::npos) << log;
-  EXPECT_NE(log.find("published 100, failed 0, skipped 0"), std::string::npos) << log;
+  EXPECT_NE(log.find("published 100, dead-lettered 0, skipped 0, failed 0, uncommitted 0"), std::string::npos) << log;
 }
 
 TEST(LimitsTest, FaultStormLosesNothingAndTheTaskStaysAlive) {
@@ -73,7 +73,7 @@ TEST(LimitsTest, FaultStormLosesNothingAndTheTaskStaysAlive) {
   // Refused requests and records are resent; nothing Salesforce accepted is sent again.
   EXPECT_EQ(events.size(), 600u);
   EXPECT_EQ(s.salesforce().set_faults(nlohmann::json::object()).ok(), true);
-  EXPECT_NE(sink->stderr_text().find("published 600, failed 0, skipped 0"), std::string::npos)
+  EXPECT_NE(sink->stderr_text().find("published 600, dead-lettered 0, skipped 0, failed 0, uncommitted 0"), std::string::npos)
       << sink->stderr_text();
   EXPECT_GE(s.stats().value("tokens_issued", 0), 2);
 }

@@ -64,7 +64,10 @@ Scenario::Scenario(int partitions, const std::string& emulator_config_json)
       topic_("sfpe-itest-" + unique_suffix()),
       connector_("sfpe-itest-" + unique_suffix()),
       dir_(std::filesystem::path(SFPE_BINARY_DIR) / "itest" / (test_name() + "-" + unique_suffix())),
-      kafka_(must(testing::KafkaClusterFixture::start(bin_dir(), {with_partitions(topic_, partitions)}),
+      kafka_(must(testing::KafkaClusterFixture::start(
+                      bin_dir(), {with_partitions(topic_, partitions), with_partitions(dlq_topic(), 1),
+                                  with_partitions(success_topic(), 1),
+                                  with_partitions(error_topic(), 1)}),
                   "Kafka cluster")),
       registry_(must(testing::SchemaRegistryFixture::start(bin_dir()), "Schema Registry")) {
   std::filesystem::create_directories(dir_);
@@ -77,6 +80,9 @@ Scenario::Scenario(int partitions, const std::string& emulator_config_json)
                      "Salesforce emulator");
   if (kafka_.process == nullptr) {  // an external cluster: create the topic there
     must(testing::create_topic(kafka_.bootstrap_servers, topic_, partitions), "create topic");
+    for (const auto& side : {dlq_topic(), success_topic(), error_topic()}) {
+      must(testing::create_topic(kafka_.bootstrap_servers, side, 1), "create topic");
+    }
   }
 }
 
@@ -107,10 +113,30 @@ void Scenario::produce(const std::vector<std::pair<int, nlohmann::json>>& record
 }
 
 void Scenario::produce_raw(int partition, const std::optional<std::string>& value,
-                           const std::optional<std::string>& key) {
+                           const std::optional<std::string>& key,
+                           const std::vector<kafka::Header>& headers) {
   auto producer = must(testing::TestProducer::create(kafka_.bootstrap_servers), "producer");
-  must(producer->produce(topic_, partition, key, value), "produce");
+  must(producer->produce(topic_, partition, key, value, headers), "produce");
   must(producer->flush(), "flush");
+}
+
+void Scenario::produce_raw_batch(
+    const std::vector<std::pair<int, std::optional<std::string>>>& values) {
+  auto producer = must(testing::TestProducer::create(kafka_.bootstrap_servers), "producer");
+  for (const auto& [partition, value] : values) {
+    must(producer->produce(topic_, partition, std::nullopt, value), "produce");
+  }
+  must(producer->flush(), "flush");
+}
+
+std::vector<kafka::Record> Scenario::read(const std::string& topic) {
+  return must(testing::read_topic(kafka_.bootstrap_servers, topic), "read topic");
+}
+
+std::vector<kafka::Record> Scenario::read_at_least(const std::string& topic, size_t count,
+                                                   std::chrono::milliseconds timeout) {
+  return must(testing::wait_for_topic_records(kafka_.bootstrap_servers, topic, count, timeout),
+              "read topic");
 }
 
 std::string Scenario::write_worker(const std::map<std::string, std::string>& overrides) {
@@ -226,6 +252,16 @@ bool Scenario::wait_for_commits_to_reach_end(std::chrono::milliseconds timeout) 
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+}
+
+nlohmann::json event_with_short_text_field() {
+  return nlohmann::json::parse(R"([{"name":"ConfluentEvent__e","fields":[
+      {"name":"TextField__c","type":"string","length":10},
+      {"name":"NumberField__c","type":"double","precision":18,"scale":2},
+      {"name":"BooleanField__c","type":"boolean"},
+      {"name":"DateField__c","type":"date"},
+      {"name":"DateTimeField__c","type":"datetime"},
+      {"name":"LongTextField__c","type":"textarea","length":131072}]}])");
 }
 
 nlohmann::json source_record(int partition, int i) {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kafka/record.h"
 #include "lib/fixtures.h"
 #include "lib/process.h"
 
@@ -29,6 +30,9 @@ nlohmann::json source_record(int partition, int i);
 nlohmann::json expected_event(int partition, int i);
 // source_record(p, i) for i < per_partition and every partition, interleaved.
 std::vector<std::pair<int, nlohmann::json>> records_for(int partitions, int per_partition);
+// The emulator's default event with TextField__c shortened to 10 characters: an admin's edit
+// after the sink described the event, so only Salesforce can refuse the longer values.
+nlohmann::json event_with_short_text_field();
 // Events of one partition (by their TextField__c prefix), in the order Salesforce accepted them.
 std::vector<nlohmann::json> of_partition(const std::vector<nlohmann::json>& events, int p);
 
@@ -40,6 +44,17 @@ class Scenario {
 
   const std::string& topic() const { return topic_; }
   const std::string& connector() const { return connector_; }
+  // Topics the sink writes to, pre-created with one partition (the mock cluster refuses
+  // CreateTopics): "<connector>-dlq", and the reporter's defaults "<connector>-success" and
+  // "<connector>-error".
+  std::string dlq_topic() const { return connector_ + "-dlq"; }
+  std::string success_topic() const { return connector_ + "-success"; }
+  std::string error_topic() const { return connector_ + "-error"; }
+  // Every record of `topic` as it is now (sorted by partition and offset).
+  std::vector<kafka::Record> read(const std::string& topic);
+  // Awaits at least `count` records in `topic`, then reads it.
+  std::vector<kafka::Record> read_at_least(const std::string& topic, size_t count,
+                                           std::chrono::milliseconds timeout);
   int partitions() const { return partitions_; }
   const std::string& bootstrap() const { return kafka_.bootstrap_servers; }
   const std::string& registry_url() const { return registry_.url; }
@@ -52,7 +67,10 @@ class Scenario {
   // given partitions; waits for every acknowledgement.
   void produce(const std::vector<std::pair<int, nlohmann::json>>& records, int32_t schema_id);
   void produce_raw(int partition, const std::optional<std::string>& value,
-                   const std::optional<std::string>& key = std::nullopt);
+                   const std::optional<std::string>& key = std::nullopt,
+                   const std::vector<kafka::Header>& headers = {});
+  // Produces raw values in order, one producer for all; waits for every acknowledgement.
+  void produce_raw_batch(const std::vector<std::pair<int, std::optional<std::string>>>& values);
 
   // Writes the worker and connector files; `connector_overrides` replace or add properties
   // (an empty value removes one).

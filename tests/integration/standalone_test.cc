@@ -46,7 +46,7 @@ TEST(StandaloneTest, PublishesExactEventsInPartitionOrderAndCommitsEveryOffset) 
   EXPECT_LE(collections, 60) << "events are sent in batches of up to 200";
   EXPECT_EQ(s.stats()["requests"].value("sobject", 0), 0);
   // A clean stop says what happened.
-  EXPECT_NE(sink->stderr_text().find("summary: consumed 450, published 450, failed 0, skipped 0"),
+  EXPECT_NE(sink->stderr_text().find("summary: consumed 450, published 450, dead-lettered 0, skipped 0, failed 0, uncommitted 0"),
             std::string::npos)
       << sink->stderr_text();
 }
@@ -124,18 +124,6 @@ TEST(StandaloneTest, KillNineMidStreamThenRestartLosesNothing) {
   size_t duplicates = events.size() - seen.size();
   EXPECT_LE(duplicates, 3u * 200u) << "duplicates: " << duplicates;
   EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{per_partition, per_partition, per_partition}));
-}
-
-// The emulator's default event with TextField__c shortened to 10 characters: an admin's edit
-// after the sink described the event, so only Salesforce can refuse the longer values.
-nlohmann::json event_with_short_text_field() {
-  return nlohmann::json::parse(R"([{"name":"ConfluentEvent__e","fields":[
-      {"name":"TextField__c","type":"string","length":10},
-      {"name":"NumberField__c","type":"double","precision":18,"scale":2},
-      {"name":"BooleanField__c","type":"boolean"},
-      {"name":"DateField__c","type":"date"},
-      {"name":"DateTimeField__c","type":"datetime"},
-      {"name":"LongTextField__c","type":"textarea","length":131072}]}])");
 }
 
 TEST(StandaloneTest, RejectedRecordFailsTheTaskAndItsOffsetIsNeverCommitted) {
