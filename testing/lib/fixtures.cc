@@ -68,6 +68,17 @@ Result<SchemaRegistryFixture> SchemaRegistryFixture::start(const std::string& bi
   return SchemaRegistryFixture{std::move(started->process), started->value};
 }
 
+Status SchemaRegistryFixture::fail_next(int requests) const {
+  httplib::Client client(url);
+  auto response = client.Put("/__registry/faults",
+                             nlohmann::json{{"unavailable_next", requests}}.dump(),
+                             "application/json");
+  if (!response || response->status != 200) {
+    return Error::permanent("FIXTURE", fmt::format("PUT {}/__registry/faults failed", url));
+  }
+  return ok_status();
+}
+
 Result<SalesforceEmulatorFixture> SalesforceEmulatorFixture::start(
     const std::string& bin_dir, const std::string& config_json_path,
     const std::vector<std::string>& extra_args) {

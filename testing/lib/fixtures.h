@@ -32,6 +32,8 @@ struct SchemaRegistryFixture {
   std::string url;  // "http://127.0.0.1:PORT"
 
   static Result<SchemaRegistryFixture> start(const std::string& bin_dir);
+  // The next `requests` requests fail with the registry's backend error (HTTP 500).
+  Status fail_next(int requests) const;
 };
 
 struct SalesforceEmulatorFixture {

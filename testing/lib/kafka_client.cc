@@ -97,6 +97,9 @@ Result<KafkaHandle> make_plain_consumer(const std::string& bootstrap_servers,
                                 {"enable.auto.commit", "false"},
                                 {"enable.auto.offset.store", "false"},
                                 {"allow.auto.create.topics", "false"},
+                                // The mock cluster's brokers cannot honour the line above and
+                                // librdkafka warns so on every connection: errors only.
+                                {"log_level", "3"},
                                 {"fetch.wait.max.ms", "50"},
                                 {"enable.partition.eof", "true"},
                                 {"auto.offset.reset", "earliest"}});
@@ -210,6 +213,7 @@ Result<std::optional<std::map<int32_t, Watermarks>>> watermarks(rd_kafka_t* rk,
   return std::optional(std::move(result));
 }
 
+// A fetched message as a kafka::Record, as kafka::Consumer::poll makes one.
 kafka::Record to_record(const rd_kafka_message_t& message) {
   kafka::Record record;
   record.topic = rd_kafka_topic_name(message.rkt);
@@ -328,29 +332,33 @@ Result<std::vector<kafka::Record>> wait_for_topic_records(const std::string& boo
   auto rk = make_plain_consumer(bootstrap_servers, "sfpe-test-topic-reader");
   if (!rk.ok()) return rk.error();
   const auto deadline = Clock::now() + timeout;
-  bool answered = false;  // has any look succeeded?
-  size_t there = 0;       // records, as of the last look that succeeded
-  std::string state;      // what else the last telling look found
+  // As of the last look that succeeded (a look cut short by the deadline tells nothing):
+  bool answered = false;
+  bool missing = false;
+  size_t there = 0;
+  std::string last_error;  // of the last look that failed
   for (;;) {
     auto marks = watermarks(rk->get(), topic, deadline);
     if (marks.ok()) {
       answered = true;
+      missing = !*marks;
       there = 0;
       if (*marks) {
         for (const auto& entry : **marks) there += static_cast<size_t>(entry.second.high);
       }
-      state = *marks ? "" : " (the topic does not exist)";
-    } else if (!answered || Clock::now() < deadline) {
-      // Not there yet, maybe (a real cluster's new topic may lack a leader for a moment). A look
-      // cut short by the deadline after earlier answers tells nothing.
-      state = "; last error: " + marks.error().message;
+    } else {
+      // Not there yet, maybe: a real cluster's new topic may lack a leader for a moment.
+      last_error = marks.error().message;
     }
     if (there >= count) return read_to_high_watermarks(rk->get(), topic, timeout, deadline);
     if (Clock::now() >= deadline) {
-      return Error::transient(
-          "READ_TOPIC", fmt::format("timed out after {}ms waiting for {} records in topic '{}': "
-                                    "{} there{}",
-                                    timeout.count(), count, topic, there, state));
+      std::string found = !answered ? "no answer from the cluster (" + last_error + ")"
+                          : missing ? "0 there (the topic does not exist)"
+                                    : fmt::format("{} there", there);
+      return Error::transient("READ_TOPIC",
+                              fmt::format("timed out after {}ms waiting for {} records in topic "
+                                          "'{}': {}",
+                                          timeout.count(), count, topic, found));
     }
     std::this_thread::sleep_for(
         std::min<Clock::duration>(kWatermarkPollInterval, deadline - Clock::now()));

@@ -124,6 +124,23 @@ SchemaRegistryServer::Reply SchemaRegistryServer::route(const std::string& metho
   const Reply not_found{404, error_body(404, "HTTP 404 Not Found")};
   const Reply not_allowed{405, error_body(405, "HTTP 405 Method Not Allowed")};
   std::vector<std::string> s = path_segments(target);
+  if (s.size() == 2 && s[0] == "__registry" && s[1] == "faults") {
+    if (method != "PUT") return not_allowed;
+    json faults = json::parse(body, nullptr, false);
+    if (!faults.is_object() || !faults.value("unavailable_next", json(0)).is_number_integer()) {
+      return {400, error_body(400, "faults: expected {\"unavailable_next\": N}")};
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    unavailable_next_ = faults.value("unavailable_next", 0);
+    return {200, json::object()};
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (unavailable_next_ > 0) {
+      --unavailable_next_;
+      return {500, error_body(50001, "Error in the backend data store")};
+    }
+  }
   if (!s.empty() && s[0] == "subjects") {
     if (s.size() == 1) return method == "GET" ? list_subjects() : not_allowed;
     if (s.size() == 2) return method == "POST" ? lookup_schema(s[1], body) : not_allowed;

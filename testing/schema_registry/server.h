@@ -1,5 +1,7 @@
 // An in-memory Confluent Schema Registry: the REST subset that serializers and the sink's
 // converters use (kafka-connect.md §5.2), with the registry's error bodies and media type.
+// Control: PUT /__registry/faults {"unavailable_next": N} makes the next N requests fail with the
+// registry's backend error (HTTP 500, error_code 50001), as during a store outage.
 #pragma once
 
 #include <map>
@@ -64,6 +66,7 @@ class SchemaRegistryServer {
   int port_ = 0;
 
   mutable std::mutex mutex_;
+  int unavailable_next_ = 0;  // PUT /__registry/faults: answer this many requests with 500
   std::vector<StoredSchema> schemas_;                 // id - 1 -> schema (ids are global)
   std::map<std::string, std::vector<int>> subjects_;  // subject -> ids of versions 1..n
 };

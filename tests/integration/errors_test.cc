@@ -277,6 +277,56 @@ TEST(ErrorsTest, ToleranceNoneDeadLettersAndLogsTheFailingRecordThenStopsBeforeI
   EXPECT_NE(log.find("failed 1"), std::string::npos) << log;
 }
 
+// errors.retry.timeout and errors.retry.delay.max.ms cover the converter's transient failures:
+// Connect's 300 ms doubling backoff, capped and jittered (kafka-connect.md §2.2).
+TEST(ErrorsTest, SchemaRegistryOutageIsRetriedWithinErrorsRetryTimeout) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  s.produce({{0, source_record(0, 0)}, {0, source_record(0, 1)}}, schema_id);
+  ASSERT_TRUE(s.registry().fail_next(3).ok());
+
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"errors.retry.timeout", "-1"},
+                                              {"errors.retry.delay.max.ms", "200"}}));
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(60s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
+  EXPECT_EQ(s.event_fields(), (std::vector<nlohmann::json>{expected_event(0, 0),
+                                                           expected_event(0, 1)}));
+  // Three failed fetches, three waits: 300 ms is over the 200 ms cap, so each is random(0, 200).
+  std::string log = sink->stderr_text();
+  std::vector<int> waits;
+  for (size_t at = log.find("(retrying in "); at != std::string::npos;
+       at = log.find("(retrying in ", at + 1)) {
+    waits.push_back(std::stoi(log.substr(at + 13)));
+  }
+  ASSERT_EQ(waits.size(), 3u) << log;
+  for (int wait : waits) EXPECT_LE(wait, 200);
+  EXPECT_NE(log.find("HTTP 500 (error_code 50001)"), std::string::npos) << log;
+}
+
+TEST(ErrorsTest, SchemaRegistryOutagePastTheRetryTimeoutFailsTheTaskAndLosesNothing) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  s.produce({{0, source_record(0, 0)}}, schema_id);
+  ASSERT_TRUE(s.registry().fail_next(1000).ok());
+
+  // Even under errors.tolerance=all with a DLQ: an outage is not the record's fault, so the
+  // record is neither dead-lettered nor skipped; it stays uncommitted for the next run.
+  auto settings = dlq_settings(s);
+  settings["errors.retry.timeout"] = "500";
+  auto sink = s.start_sink(s.write_worker(), s.write_connector(settings));
+  auto code = sink->wait(60s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  std::string log = sink->stderr_text();
+  EXPECT_NE(log.find(where(s, 0, 0)), std::string::npos) << log;
+  EXPECT_NE(log.find("gave up after errors.retry.timeout=500 ms"), std::string::npos) << log;
+  EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{0}));  // position 0: nothing passed
+  EXPECT_TRUE(s.read(s.dlq_topic()).empty());
+  EXPECT_TRUE(s.event_fields().empty());
+}
+
 // The emulator's event with two Long Text Area fields: together they can pass 1 MB.
 constexpr const char* kTwoLongFieldsOrg = R"({"events":[{"name":"ConfluentEvent__e","fields":[
     {"name":"TextField__c","type":"string","length":255},

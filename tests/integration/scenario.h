@@ -60,6 +60,7 @@ class Scenario {
   const std::string& registry_url() const { return registry_.url; }
   const std::string& salesforce_url() const { return salesforce_.url; }
   testing::SalesforceEmulatorFixture& salesforce() { return salesforce_; }
+  testing::SchemaRegistryFixture& registry() { return registry_; }
 
   // Registers `schema` for <topic>-value and returns its id.
   int32_t register_schema(const std::string& schema = kEventSchema);
