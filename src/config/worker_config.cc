@@ -129,6 +129,36 @@ Properties admin_settings_for(const WorkerConfig& worker, const ConnectorConfig&
   return settings;
 }
 
+namespace {
+
+Properties reporter_client(const ReporterSettings& reporter, std::string_view client,
+                           Properties defaults) {
+  if (reporter.bootstrap_servers.empty()) return {};
+  Properties settings = std::move(defaults);
+  settings["bootstrap.servers"] = join(reporter.bootstrap_servers);
+  for (const auto& [key, value] : reporter.client_settings) {
+    if (!key.starts_with("producer.") && !key.starts_with("admin.")) settings[key] = value;
+  }
+  std::string own = fmt::format("{}.", client);
+  for (const auto& [key, value] : reporter.client_settings) {
+    if (key.starts_with(own)) settings[key.substr(own.size())] = value;
+  }
+  return settings;
+}
+
+}  // namespace
+
+Properties reporter_producer_settings_for(const ConnectorConfig& connector, int task_id) {
+  return reporter_client(
+      connector.reporter, "producer",
+      {{"acks", "all"},
+       {"client.id", fmt::format("connector-reporter-producer-{}-{}", connector.name, task_id)}});
+}
+
+Properties reporter_admin_settings_for(const ConnectorConfig& connector) {
+  return reporter_client(connector.reporter, "admin", {});
+}
+
 ValidationReport check_client_overrides(const WorkerConfig& worker,
                                         const ConnectorConfig& connector) {
   static constexpr std::array<std::string_view, 3> kPrincipalKeys = {

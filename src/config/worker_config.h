@@ -68,6 +68,14 @@ Properties producer_settings_for(const WorkerConfig& worker, const ConnectorConf
 // client.id connector-dlq-adminclient-; admin.*; admin.override.*.
 Properties admin_settings_for(const WorkerConfig& worker, const ConnectorConfig& connector);
 
+// The Connect Reporter's clients (confluent-connector.md §3.6): reporter.bootstrap.servers, then
+// the reporter.* settings both clients share (security.protocol, sasl.*, ssl.*), then
+// reporter.producer.* or reporter.admin.* for the one client, later wins. The producer starts
+// from acks=all and client.id connector-reporter-producer-<name>-<task>. Both are empty when
+// reporter.bootstrap.servers is: the reporter is off.
+Properties reporter_producer_settings_for(const ConnectorConfig& connector, int task_id);
+Properties reporter_admin_settings_for(const ConnectorConfig& connector);
+
 // The connector's consumer/producer/admin overrides that the worker's
 // connector.client.config.override.policy forbids: None forbids all, Principal allows only
 // security.protocol, sasl.jaas.config and sasl.mechanism, All allows all.

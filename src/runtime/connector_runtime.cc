@@ -98,23 +98,6 @@ std::map<std::string, std::string> for_librdkafka(std::map<std::string, std::str
   return properties;
 }
 
-// The Connect Reporter's clients (confluent-connector.md §3.6): reporter.bootstrap.servers, then
-// the reporter.* security settings shared by both clients, then reporter.producer.* or
-// reporter.admin.* for the one client.
-std::map<std::string, std::string> reporter_client(const config::ReporterSettings& reporter,
-                                                   const std::string& client) {
-  std::map<std::string, std::string> properties;
-  properties["bootstrap.servers"] = join_names(reporter.bootstrap_servers, ",");
-  std::string own = client + ".";
-  for (const auto& [key, value] : reporter.client_settings) {
-    if (key.rfind("producer.", 0) != 0 && key.rfind("admin.", 0) != 0) properties[key] = value;
-  }
-  for (const auto& [key, value] : reporter.client_settings) {
-    if (key.rfind(own, 0) == 0) properties[key.substr(own.size())] = value;
-  }
-  return properties;
-}
-
 sink::ReportFormat report_format(const config::ReportTopicSettings& topic) {
   return {topic.value_format.type != "string", topic.value_format.schemas_enable};
 }
@@ -203,7 +186,8 @@ void ConnectorRuntime::create_topics(spdlog::logger& log) {
     }
     return;
   }
-  auto admin = for_librdkafka(reporter_client(reporter, "admin"), "reporter admin", &log);
+  auto admin = for_librdkafka(config::reporter_admin_settings_for(connector_), "reporter admin",
+                              &log);
   for (const auto* topic : {&reporter.result, &reporter.error}) {
     std::string name = trimmed(topic->name);
     if (name.empty()) continue;
@@ -293,11 +277,8 @@ sink::ReportingSettings ConnectorRuntime::reporting_settings(int task_id,
     r.error_topic = trimmed(reporter.error.name);
     r.result_format = report_format(reporter.result);
     r.error_format = report_format(reporter.error);
-    auto producer = reporter_client(reporter, "producer");
-    producer.emplace("client.id",
-                     fmt::format("connector-reporter-producer-{}-{}", connector_.name, task_id));
-    producer.emplace("acks", "all");
-    r.reporter_producer = for_librdkafka(std::move(producer), "reporter producer", warn_to);
+    r.reporter_producer = for_librdkafka(config::reporter_producer_settings_for(connector_, task_id),
+                                         "reporter producer", warn_to);
   }
   return r;
 }

@@ -277,6 +277,64 @@ TEST(ErrorsTest, ToleranceNoneDeadLettersAndLogsTheFailingRecordThenStopsBeforeI
   EXPECT_NE(log.find("failed 1"), std::string::npos) << log;
 }
 
+// Salesforce refuses p0 offset 1 (its text outgrew the event after the sink described it).
+struct RejectionRun {
+  std::unique_ptr<testing::ChildProcess> sink;
+  std::optional<int> exit_code;
+};
+RejectionRun run_with_a_rejection(Scenario& s, const std::map<std::string, std::string>& settings) {
+  int32_t schema_id = s.register_schema();
+  s.produce({{0, source_record(0, 0)}}, schema_id);
+  RejectionRun run;
+  run.sink = s.start_sink(s.write_worker(), s.write_connector(settings));
+  if (!s.wait_for_events(1, 60s)) throw std::runtime_error(run.sink->stderr_text());
+  if (!s.salesforce().set_event_definitions(event_with_short_text_field()).ok()) {
+    throw std::runtime_error("definitions");
+  }
+  nlohmann::json refused = source_record(0, 1);
+  refused["TextField__c"] = "p0-r1 is now too long";
+  s.produce({{0, refused}, {0, source_record(0, 2)}}, schema_id);
+  return run;
+}
+
+// behavior.on.api.errors=fail reports through Connect's ErrantRecordReporter, which a sink only
+// has with a DLQ or the error log (kafka-connect.md §2.5): without either, errors.tolerance=all
+// cannot keep the task alive.
+TEST(ErrorsTest, RejectionUnderToleranceAllWithoutDlqOrErrorLogStillFailsTheTask) {
+  Scenario s(1);
+  auto run = run_with_a_rejection(s, {{"errors.tolerance", "all"}});
+  auto code = run.sink->wait(60s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  std::string log = run.sink->stderr_text();
+  EXPECT_NE(log.find(where(s, 0, 1) + "Salesforce rejected the event: STRING_TOO_LONG"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("(behavior.on.api.errors=fail)"), std::string::npos) << log;
+  EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{1}));
+}
+
+TEST(ErrorsTest, RejectionUnderToleranceAllWithTheErrorLogIsLoggedAndSkipped) {
+  Scenario s(1);
+  auto run = run_with_a_rejection(s, {{"errors.tolerance", "all"}, {"errors.log.enable", "true"}});
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(60s)) << run.sink->stderr_text();
+  run.sink->send_signal(SIGTERM);
+  ASSERT_EQ(run.sink->wait(30s), 0);
+  std::string log = run.sink->stderr_text();
+  EXPECT_NE(log.find(fmt::format("Error encountered in task {}-0. Executing stage 'TASK_PUT' with "
+                                 "class 'org.apache.kafka.connect.sink.SinkTask'.\n"
+                                 "org.apache.kafka.connect.errors.ConnectException: {}Salesforce "
+                                 "rejected the event: STRING_TOO_LONG",
+                                 s.connector(), where(s, 0, 1))),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(s.event_fields(), (std::vector<nlohmann::json>{expected_event(0, 0),
+                                                           expected_event(0, 2)}));
+  EXPECT_NE(log.find("published 2, dead-lettered 0, skipped 1, failed 0, uncommitted 0"),
+            std::string::npos)
+      << log;
+}
+
 // errors.retry.timeout and errors.retry.delay.max.ms cover the converter's transient failures:
 // Connect's 300 ms doubling backoff, capped and jittered (kafka-connect.md §2.2).
 TEST(ErrorsTest, SchemaRegistryOutageIsRetriedWithinErrorsRetryTimeout) {

@@ -311,6 +311,31 @@ TEST(ClientSettings, ProducerAndAdmin) {
                                                   {"retries", "2"}}));
 }
 
+TEST(ClientSettings, ReporterClientsShareSecurityAndTakeTheirOwnPrefix) {
+  Properties cp = valid_connector();
+  EXPECT_TRUE(reporter_producer_settings_for(connector(cp), 0).empty()) << "no servers: off";
+  cp["reporter.bootstrap.servers"] = "r1:9092, r2:9092";
+  cp["reporter.security.protocol"] = "SASL_SSL";
+  cp["reporter.sasl.mechanism"] = "PLAIN";
+  cp["reporter.producer.sasl.mechanism"] = "SCRAM-SHA-256";
+  cp["reporter.producer.linger.ms"] = "10";
+  cp["reporter.producer.acks"] = "1";
+  cp["reporter.admin.request.timeout.ms"] = "9000";
+  ConnectorConfig c = connector(cp);
+  EXPECT_EQ(reporter_producer_settings_for(c, 2),
+            (Properties{{"bootstrap.servers", "r1:9092,r2:9092"},
+                        {"acks", "1"},
+                        {"client.id", "connector-reporter-producer-sf-sink-2"},
+                        {"security.protocol", "SASL_SSL"},
+                        {"sasl.mechanism", "SCRAM-SHA-256"},
+                        {"linger.ms", "10"}}));
+  EXPECT_EQ(reporter_admin_settings_for(c),
+            (Properties{{"bootstrap.servers", "r1:9092,r2:9092"},
+                        {"security.protocol", "SASL_SSL"},
+                        {"sasl.mechanism", "PLAIN"},
+                        {"request.timeout.ms", "9000"}}));
+}
+
 TEST(ClientSettings, OverridePolicy) {
   Properties cp = valid_connector();
   cp["consumer.override.sasl.mechanism"] = "PLAIN";
