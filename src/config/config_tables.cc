@@ -278,6 +278,56 @@ void add_connector_event(TableBuilder& t) {
       .valid(matches(R"(.*__e)", "a name ending in `__e`", "must end in __e"));
 }
 
+void add_connector_publishing(TableBuilder& t) {
+  // sfpe-sink's own settings: the original connector sends one record per request and has no
+  // batching knob (confluent-connector.md §3.5, §7).
+  t.group("Publishing");
+  t.add("salesforce.publish.api", kString, kMedium,
+        "How events reach Salesforce: `rest` (sObject Collections, salesforce-api §2.2) or "
+        "`pubsub` (the Pub/Sub API's PublishStream over gRPC, which spends no daily API "
+        "requests). sfpe-sink's own setting.")
+      .def("rest")
+      .valid(one_of({"rest", "pubsub"}));
+  t.add("salesforce.pubsub.endpoint", kString, kLow,
+        "The Pub/Sub API endpoint, `host:port` over TLS (`api.pubsub.salesforce.com:443` also "
+        "works, and `api.deu.pubsub.salesforce.com` serves Europe). `http://host:port` connects "
+        "without TLS: for a local emulator only. sfpe-sink's own setting.")
+      .def("api.pubsub.salesforce.com:7443");
+  t.add("salesforce.publish.batch.size", kInt, kMedium,
+        "The most events one publish request carries (sObject Collections takes up to 200). 1 "
+        "sends each record in its own request, as the original connector does. sfpe-sink's own "
+        "setting.")
+      .def("200")
+      .valid(between(1, 200));
+  t.add("salesforce.publish.linger.ms", kLong, kLow,
+        "How long, in milliseconds, a record may wait for more records to fill its batch before "
+        "the batch is sent anyway. sfpe-sink's own setting.")
+      .def("20")
+      .valid(between(0, 60000));
+  t.add("salesforce.publish.max.in.flight", kInt, kMedium,
+        "The most batches a task has in flight at once, each on its own connection. sfpe-sink's "
+        "own setting.")
+      .def("4")
+      .valid(between(1, 64));
+  t.add("salesforce.publish.preserve.partition.order", kBoolean, kMedium,
+        "Whether each partition's records are published in order: a partition never has two "
+        "batches in flight. `false` lets batches of one partition overlap, for more throughput "
+        "from few partitions; Salesforce may then accept them out of order. sfpe-sink's own "
+        "setting.")
+      .def("true");
+  t.add("salesforce.publish.buffer.max.records", kInt, kLow,
+        "The most records a task holds (polled and not yet published, dead-lettered or "
+        "skipped). Past it the task pauses its partitions, and resumes below half of it. "
+        "sfpe-sink's own setting.")
+      .def("20000")
+      .valid(between(1, 10000000));
+  t.add("salesforce.publish.buffer.max.bytes", kLong, kLow,
+        "The most bytes of record keys and values a task holds; past it the task pauses its "
+        "partitions, and resumes below half of it. sfpe-sink's own setting.")
+      .def("33554432")
+      .valid(between(1024, 1LL << 34));
+}
+
 void add_connector_reporter(TableBuilder& t) {
   // confluent-connector.md §3.6. Format values and the cache range come from a third-party
   // summary (unverified).
@@ -418,6 +468,7 @@ ConfigTable make_connector_table() {
   add_connector_common(t);
   add_connector_event(t);
   add_connector_connection(t);
+  add_connector_publishing(t);
   add_connector_errors(t);
   add_connector_reporter(t);
   add_connector_licensing(t);

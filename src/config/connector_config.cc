@@ -124,6 +124,15 @@ Result<ConnectorConfig> ConnectorConfig::from(const Properties& properties) {
   sf.auth_retries_time = millis(view, "salesforce.auth.retries.time.ms");
   sf.request_max_retries_time = millis(view, "request.max.retries.time.ms");
   sf.limits_poll_interval = millis(view, "salesforce.limits.poll.interval.ms");
+  PublishSettings& publish = config.publish;
+  publish.pubsub = to_lower(view.string("salesforce.publish.api")) == "pubsub";
+  publish.pubsub_endpoint = view.string("salesforce.pubsub.endpoint");
+  publish.batch_size = static_cast<int32_t>(view.integer("salesforce.publish.batch.size"));
+  publish.linger = millis(view, "salesforce.publish.linger.ms");
+  publish.max_in_flight = static_cast<int32_t>(view.integer("salesforce.publish.max.in.flight"));
+  publish.preserve_partition_order = view.boolean("salesforce.publish.preserve.partition.order");
+  publish.buffer_max_records = view.integer("salesforce.publish.buffer.max.records");
+  publish.buffer_max_bytes = view.integer("salesforce.publish.buffer.max.bytes");
   sf.connection_timeout = millis(view, "connection.timeout");
   sf.curl_logging = view.boolean("curl.logging");
   sf.proxy.host_port = view.string("http.proxy");

@@ -95,6 +95,18 @@ struct ConverterSettings {
   Properties settings;     // "<key|value|header>.converter." stripped
 };
 
+// salesforce.publish.*: batching, pipelining and the task's buffer bound.
+struct PublishSettings {
+  bool pubsub = false;  // salesforce.publish.api=pubsub
+  std::string pubsub_endpoint;
+  int32_t batch_size = 200;
+  std::chrono::milliseconds linger{20};
+  int32_t max_in_flight = 4;
+  bool preserve_partition_order = true;
+  int64_t buffer_max_records = 20000;
+  int64_t buffer_max_bytes = 32 * 1024 * 1024;
+};
+
 struct ConnectorConfig {
   std::string name;
   std::string connector_class;
@@ -104,6 +116,7 @@ struct ConnectorConfig {
   std::string topics_regex;  // ECMAScript, matched against the whole topic name
   std::string event_name;    // ends in __e
   SalesforceSettings salesforce;
+  PublishSettings publish;
   ApiErrorBehavior behavior_on_api_errors = ApiErrorBehavior::kFail;
   bool fail_on_null_values = false;  // behavior.on.null.values=fail
   ErrorSettings errors;

@@ -173,6 +173,15 @@ Status Consumer::resume_assigned() {
   return ok_status();
 }
 
+void Consumer::wake() {
+  // Callers stop calling this before close() (the task joins its publishing threads first).
+  if (!handle_) return;
+  rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(handle_.get());
+  if (queue == nullptr) return;
+  rd_kafka_queue_yield(queue);
+  rd_kafka_queue_destroy(queue);
+}
+
 void Consumer::close() {
   if (closed_ || !handle_) return;
   closed_ = true;

@@ -56,6 +56,9 @@ class Consumer {
   Status pause_assigned();
   Status resume_assigned();
 
+  // Makes a poll() that is waiting, or the next one, return at once (from any thread).
+  void wake();
+
   // Leaves the group cleanly (revocation callbacks run first).
   void close();
 

@@ -7,6 +7,7 @@
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
 #include "map/event_mapper.h"
+#include "salesforce/pubsub_publisher.h"
 #include "salesforce/rest_client.h"
 #include "salesforce/rest_publisher.h"
 
@@ -70,6 +71,7 @@ salesforce::ClientSettings client_settings(const config::ConnectorConfig& c) {
   s.ca_file = c.salesforce.ca_location;
   s.curl_logging = c.salesforce.curl_logging;
   s.limits_poll_interval_ms = c.salesforce.limits_poll_interval.count();
+  s.pubsub_endpoint = c.publish.pubsub_endpoint;
   return s;
 }
 
@@ -168,6 +170,10 @@ Status ConnectorRuntime::prepare() {
   log->info("Salesforce API v{} at {}; event {} has fields [{}]", *version,
             session->instance_url, described->name, join_names(custom, ", "));
   create_topics(*log);
+  if (connector_.publish.pubsub) {
+    pubsub_channel_ = salesforce::make_pubsub_channel(tokens_->settings());
+    log->info("publishing through the Pub/Sub API at {}", connector_.publish.pubsub_endpoint);
+  }
   return ok_status();
 }
 
@@ -203,6 +209,14 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
   // The worker's security settings (security.protocol, sasl.*, ssl.*) first, so that
   // consumer.* and consumer.override.* can still change them.
   for (const auto& [key, value] : worker_.security) settings.consumer.properties[key] = value;
+  // librdkafka's prefetch is bounded to what the task's own buffer allows, so a backlog of
+  // millions of records does not sit in memory twice (its defaults prefetch 100000 messages a
+  // partition). consumer.* and consumer.override.* still win.
+  const auto& publish = connector_.publish;
+  settings.consumer.properties["queued.min.messages"] =
+      std::to_string(std::max<int64_t>(1000, std::min<int64_t>(publish.buffer_max_records, 100000)));
+  settings.consumer.properties["queued.max.messages.kbytes"] =
+      std::to_string(std::max<int64_t>(1024, std::min<int64_t>(publish.buffer_max_bytes / 1024, 65536)));
   for (const auto& [key, value] : config::consumer_settings_for(worker_, connector_, task_id)) {
     settings.consumer.properties[key] = value;
   }
@@ -215,6 +229,11 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
   settings.consumer.topics_regex = connector_.topics_regex;
   settings.offset_flush_interval = worker_.offset_flush_interval;
   settings.offset_flush_timeout = worker_.offset_flush_timeout;
+  settings.max_batch_records = static_cast<size_t>(publish.batch_size);
+  settings.linger = publish.linger;
+  settings.preserve_partition_order = publish.preserve_partition_order;
+  settings.buffer_max_records = static_cast<size_t>(publish.buffer_max_records);
+  settings.buffer_max_bytes = static_cast<size_t>(publish.buffer_max_bytes);
   settings.tolerance = connector_.errors.tolerance == config::ErrorTolerance::kAll
                            ? sink::ErrorTolerance::kAll
                            : sink::ErrorTolerance::kNone;
@@ -247,10 +266,23 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
     if (!event.ok()) return event.error();
     return nlohmann::json(*event);
   };
-  auto rest = std::make_unique<salesforce::RestClient>(tokens_, slot.clock, slot.random, &stop_, log);
-  auto publisher = std::make_unique<salesforce::RestPublisher>(std::move(rest));
+  // One publisher, with its own connection and random source, per batch in flight.
+  std::vector<std::unique_ptr<sink::EventPublisher>> publishers;
+  for (int i = 0; i < publish.max_in_flight; ++i) {
+    slot.publisher_randoms.push_back(std::make_unique<SystemRandom>());
+    SystemRandom& random = *slot.publisher_randoms.back();
+    auto rest = std::make_unique<salesforce::RestClient>(tokens_, slot.clock, random, &stop_, log);
+    if (publish.pubsub) {
+      // The REST client only reads /limits while the publishing allocation is used up.
+      publishers.push_back(std::make_unique<salesforce::PubSubPublisher>(
+          pubsub_channel_, tokens_, std::move(rest), slot.clock, random, &stop_, log));
+      continue;
+    }
+    rest->set_single_record_requests(publish.batch_size == 1);
+    publishers.push_back(std::make_unique<salesforce::RestPublisher>(std::move(rest)));
+  }
   return std::make_unique<sink::SinkTask>(std::move(settings), std::move(preparer),
-                                          std::move(publisher), log, stop_, slot.clock,
+                                          std::move(publishers), log, stop_, slot.clock,
                                           slot.random);
 }
 

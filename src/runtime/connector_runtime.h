@@ -19,6 +19,10 @@
 #include "salesforce/auth.h"
 #include "sink/task.h"
 
+namespace grpc {
+class Channel;
+}
+
 namespace sfpe::runtime {
 
 // The Salesforce side of `connector`: login, event, retries, timeouts, and the network settings
@@ -58,6 +62,7 @@ class ConnectorRuntime {
     explicit TaskSlot(StopSignal& stop) : clock(&stop) {}
     SystemClock clock;  // each task thread has its own clock and random source
     SystemRandom random;
+    std::vector<std::unique_ptr<SystemRandom>> publisher_randoms;  // one per publishing thread
     std::unique_ptr<sink::SinkTask> task;
     std::thread thread;
     std::optional<Error> failure;
@@ -77,6 +82,7 @@ class ConnectorRuntime {
   std::shared_ptr<convert::SchemaRegistryClient> registry_;
   config::EffectiveConverters converters_;
   std::shared_ptr<const map::EventSchema> event_schema_;  // from the describe, at prepare()
+  std::shared_ptr<grpc::Channel> pubsub_channel_;  // salesforce.publish.api=pubsub: shared
   std::vector<std::unique_ptr<TaskSlot>> slots_;
   mutable std::mutex mutex_;
 };

@@ -456,8 +456,9 @@ Result<std::vector<RecordOutcome>> RestClient::publish(const std::vector<nlohman
                                        settings_.event_name, events[i].type_name()));
     }
   }
-  for (size_t begin = 0; begin < sendable.size(); begin += kMaxRecordsPerRequest) {
-    const size_t end = std::min(sendable.size(), begin + kMaxRecordsPerRequest);
+  const size_t per_request = single_record_requests_ ? 1 : kMaxRecordsPerRequest;
+  for (size_t begin = 0; begin < sendable.size(); begin += per_request) {
+    const size_t end = std::min(sendable.size(), begin + per_request);
     std::vector<size_t> chunk(sendable.begin() + static_cast<std::ptrdiff_t>(begin),
                               sendable.begin() + static_cast<std::ptrdiff_t>(end));
     Backoff backoff = make_backoff();  // request.max.retries.time.ms bounds each request
@@ -470,15 +471,22 @@ Result<std::vector<RecordOutcome>> RestClient::publish(const std::vector<nlohman
 Status RestClient::publish_records(const std::vector<nlohmann::json>& events,
                                    std::vector<size_t> pending,
                                    std::vector<RecordOutcome>& outcomes, Backoff& backoff) {
-  Result<std::string> path = versioned_path("/composite/sobjects");
-  if (!path.ok()) return path.error();
   const std::string& event = settings_.event_name;
+  // The single-record resource answers with one SaveResult object (§2.1), Collections with an
+  // array of them (§2.2).
+  const bool single = single_record_requests_ && pending.size() == 1;
+  Result<std::string> path =
+      versioned_path(single ? fmt::format("/sobjects/{}/", HttpClient::url_encode(event))
+                            : std::string("/composite/sobjects"));
+  if (!path.ok()) return path.error();
 
   while (!pending.empty()) {
     const std::string what = fmt::format("publishing {} event(s) to {}", pending.size(), event);
     logger_->debug("{} in one request", what);
     Result<HttpResponse> sent = send_with_retry(
-        "POST", path.value(), collections_body(event, events, pending), backoff, what);
+        "POST", path.value(),
+        single ? dump(events[pending.front()]) : collections_body(event, events, pending),
+        backoff, what);
     if (!sent.ok()) return sent.error();
     const HttpResponse& response = sent.value();
 
@@ -508,6 +516,7 @@ Status RestClient::publish_records(const std::vector<nlohmann::json>& events,
     }
 
     nlohmann::json results = nlohmann::json::parse(response.body, nullptr, false);
+    if (single && results.is_object()) results = nlohmann::json::array({std::move(results)});
     if (!results.is_array() || results.size() != pending.size()) {
       // The answer cannot be matched to the records: none can be acknowledged or retried
       // safely (results come in request order, §2.2). Stop; a restart republishes from the last

@@ -87,10 +87,19 @@ class RestClient {
   // GET /services/data/vXX.X/limits/ (§2.5), as returned.
   Result<nlohmann::json> limits();
 
+  // Per-record LIMIT_EXCEEDED: the org's hourly publishing allocation is used up (§2.4, §7).
+  // Waits, reading /limits every limits_poll_interval_ms, until HourlyPublishedPlatformEvents
+  // has room again; nothing is dropped or dead-lettered meanwhile. An Error only on shutdown.
+  Status wait_for_publishing_allocation(std::string_view what);
+
   ApiUsage api_usage() const { return {api_used_.load(), api_max_.load()}; }
 
   // Called at least once a second while publish() waits for the publishing allocation.
   void set_keep_alive(std::function<void()> keep_alive) { keep_alive_ = std::move(keep_alive); }
+
+  // One POST /sobjects/{event}/ per event (§2.1) instead of sObject Collections: the original
+  // connector's one-call-per-record method (salesforce.publish.batch.size=1).
+  void set_single_record_requests(bool single) { single_record_requests_ = single; }
 
  private:
   // One request with the current session's token; a 401 refreshes the token and resends once.
@@ -114,10 +123,6 @@ class RestClient {
   Error gave_up(const Backoff& backoff, std::string_view what, const Error& last) const;
   Backoff make_backoff() const;
   void note_limit_info(const HttpResponse& response);
-  // Per-record LIMIT_EXCEEDED: the org's hourly publishing allocation is used up (§2.4, §7).
-  // Waits, reading /limits every limits_poll_interval_ms, until HourlyPublishedPlatformEvents
-  // has room again; nothing is dropped or dead-lettered meanwhile. An Error only on shutdown.
-  Status wait_for_publishing_allocation(std::string_view what);
   // Sleeps `duration` in slices of at most a second, calling keep_alive_ after each.
   void sleep_keeping_alive(std::chrono::milliseconds duration);
 
@@ -132,6 +137,7 @@ class RestClient {
   std::atomic<int64_t> api_used_{-1};
   std::atomic<int64_t> api_max_{-1};
   std::function<void()> keep_alive_;
+  bool single_record_requests_ = false;
 };
 
 // Parses "api-usage=10018/100000; api-bursts=1/750" (§2.5); nullopt if absent or malformed.

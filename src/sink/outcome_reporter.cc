@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sfpe::sink {
 
 OutcomeReporter::OutcomeReporter(ReportingSettings settings, TaskIdentity task,
@@ -88,8 +90,15 @@ bool OutcomeReporter::flush_dead_letters(std::chrono::milliseconds timeout) {
 }
 
 void OutcomeReporter::flush_all(std::chrono::milliseconds timeout) {
-  if (dlq_) dlq_->flush(timeout);
-  if (reporter_ && !reporter_->flush(timeout)) {
+  // One budget for both, so a stuck reporter cluster cannot double the shutdown.
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto left = [deadline] {
+    return std::max(std::chrono::milliseconds(0),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now()));
+  };
+  if (dlq_) dlq_->flush(left());
+  if (reporter_ && !reporter_->flush(left())) {
     log_->warn("reporter: {} report(s) still unwritten at shutdown", reporter_->in_flight());
   }
 }

@@ -32,38 +32,62 @@ size_t event_size_if_large(const nlohmann::json& event) {
   return event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size();
 }
 
+constexpr int64_t kLongAgoMs = -1000000000;
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+size_t record_bytes(const kafka::Record& record) {
+  return (record.key ? record.key->size() : 0) + (record.value ? record.value->size() : 0);
+}
+
 }  // namespace
 
 SinkTask::SinkTask(TaskSettings settings, RecordPreparer preparer,
-                   std::unique_ptr<EventPublisher> publisher,
+                   std::vector<std::unique_ptr<EventPublisher>> publishers,
                    std::shared_ptr<spdlog::logger> logger, StopSignal& stop, Clock& clock,
                    Random& random)
     : settings_(std::move(settings)),
       preparer_(std::move(preparer)),
-      publisher_(std::move(publisher)),
+      publishers_(std::move(publishers)),
       log_(std::move(logger)),
       stop_(stop),
       clock_(clock),
       random_(random) {}
 
+SinkTask::~SinkTask() = default;
+
 void SinkTask::on_assigned(const std::vector<kafka::TopicPartition>& partitions) {
   std::string names;
   for (const auto& tp : partitions) names += (names.empty() ? "" : ", ") + kafka::to_string(tp);
   log_->info("partitions assigned: [{}]", names);
+  // A partition assigned while fetching is paused starts paused too.
+  if (paused_ && consumer_) (void)consumer_->pause_assigned();
 }
 
 void SinkTask::on_revoked(const std::vector<kafka::TopicPartition>& partitions) {
-  // Runs inside poll(): between batches, or while a publish waits for the publishing allocation
-  // (keep_alive_during_publish). Records polled but not processed are dropped (the next owner
-  // reads them again); what was accounted is committed, dead letters written first (Connect
-  // awaits its reporters before the commit on revocation). Records of these partitions still in
-  // a publish stay uncommitted here and are forgotten: their outcome no longer moves an offset,
-  // and the next owner publishes them again (at least once).
-  std::set<kafka::TopicPartition> revoked(partitions.begin(), partitions.end());
-  std::erase_if(pending_, [&](const kafka::Record& r) { return revoked.count(partition_of(r)); });
+  // Runs inside poll(). Records polled but not batched are dropped (the next owner reads them
+  // again); what was accounted is committed, dead letters written first (Connect awaits its
+  // reporters before the commit on revocation). Records of these partitions in a batch still in
+  // flight stay uncommitted and are forgotten: their outcome no longer moves an offset, and the
+  // next owner publishes them again (at least once).
+  for (const auto& tp : partitions) {
+    auto it = waiting_.find(tp);
+    if (it == waiting_.end()) continue;
+    for (const auto& w : it->second) {
+      buffered_records_--;
+      buffered_bytes_ -= record_bytes(w.record);
+    }
+    waiting_count_ -= it->second.size();
+    waiting_.erase(it);
+  }
   if (reporter_ && reporter_->dead_letters_in_flight() > 0) {
     reporter_->flush_dead_letters(settings_.offset_flush_timeout);
   }
+  std::set<kafka::TopicPartition> revoked(partitions.begin(), partitions.end());
   std::map<kafka::TopicPartition, int64_t> offsets;
   for (const auto& [tp, offset] : tracker_.committable()) {
     if (revoked.count(tp)) offsets.emplace(tp, offset);
@@ -94,27 +118,42 @@ Status SinkTask::run() {
   auto consumer = kafka::Consumer::create(settings_.consumer, this);
   if (!consumer.ok()) return consumer.error();
   consumer_ = std::move(consumer.value());
-  publisher_->set_keep_alive([this] { keep_alive_during_publish(); });
+  for (auto& publisher : publishers_) {
+    // Called from a publishing thread while it waits for the publishing allocation.
+    publisher->set_keep_alive([this] { publisher_waited_at_ms_ = steady_ms(); });
+  }
+  kafka::Consumer* wake = consumer_.get();
+  pipeline_ = std::make_unique<PublishPipeline>(std::move(publishers_), [wake] { wake->wake(); });
   next_commit_ = clock_.now() + settings_.offset_flush_interval;
-  log_->info("task started, group {}", settings_.consumer.properties.at("group.id"));
+  log_->info("task started, group {}, {} batch(es) in flight at most",
+             settings_.consumer.properties.at("group.id"), pipeline_->capacity());
 
-  Status outcome = ok_status();
-  while (!stop_.stop_requested()) {
-    std::vector<kafka::Record> batch = collect_batch();
-    if (!batch.empty()) {
-      outcome = process_batch(batch);
-      if (!outcome.ok()) break;
+  for (;;) {
+    for (auto& completion : pipeline_->take_completed(std::chrono::milliseconds(0))) {
+      settle(std::move(completion));
     }
+    if (stop_.stop_requested() || failure_) {
+      // Let the batches in flight finish (a stop makes their retries give up at once), so
+      // that what Salesforce accepted is committed.
+      if (pipeline_->in_flight() == 0) break;
+      for (auto& completion : pipeline_->take_completed(std::chrono::milliseconds(200))) {
+        settle(std::move(completion));
+      }
+      (void)consumer_->poll(std::chrono::milliseconds(0));  // serve the group meanwhile
+      continue;
+    }
+    poll_records();
+    dispatch_batches();
     reporter_->poll();
-    if (dead_letter_failure_) break;
+    update_pause();
     Status committed = commit_if_due(false);
     if (!committed.ok()) log_->warn("{}", committed.error().message);
   }
+  pipeline_.reset();  // joins the publishing threads: no wake() after this
 
   // Whether stopping or failing: let queued dead letters and reports settle, commit everything
   // accounted for, then leave the group.
   reporter_->flush_all(settings_.offset_flush_timeout);
-  if (dead_letter_failure_ && outcome.ok()) outcome = *dead_letter_failure_;
   Status final_commit = commit_if_due(true);
   if (!final_commit.ok()) log_->warn("final {}", final_commit.error().message);
   consumer_->close();
@@ -124,43 +163,257 @@ Status SinkTask::run() {
       "uncommitted {}",
       counters_.consumed.load(), counters_.published.load(), counters_.dead_lettered.load(),
       counters_.skipped.load(), counters_.failed.load(), counters_.uncommitted.load());
-  return outcome;
+  if (failure_) return *failure_;
+  return ok_status();
 }
 
-std::vector<kafka::Record> SinkTask::collect_batch() {
-  // Fill up to max_batch_records; once the first record is in, wait at most `linger` for more.
-  std::optional<Clock::TimePoint> deadline;
-  const auto idle_poll = std::chrono::milliseconds(200);
-  while (pending_.size() < settings_.max_batch_records && !stop_.stop_requested()) {
-    auto timeout = idle_poll;
-    if (deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - clock_.now());
-      if (left.count() <= 0) break;
-      timeout = std::min(timeout, left);
+void SinkTask::fail(Error error) {
+  if (!failure_) failure_ = std::move(error);
+}
+
+bool SinkTask::batch_ready(Clock::TimePoint now) const {
+  // A batch goes when it can be full, or when a record has waited `linger`.
+  size_t available = 0;
+  for (const auto& [tp, queue] : waiting_) {
+    if (queue.empty()) continue;
+    if (settings_.preserve_partition_order && busy_.count(tp)) continue;
+    if (now - queue.front().arrived >= settings_.linger) return true;
+    available += queue.size();
+    if (available >= settings_.max_batch_records) return true;
+  }
+  return false;
+}
+
+void SinkTask::poll_records() {
+  const auto now = clock_.now();
+  // How long the poll may wait: not at all when a batch can go; until the oldest waiting record's
+  // linger ends; otherwise until the next commit is due (completions and records wake it).
+  std::chrono::milliseconds wait(200);
+  if (pipeline_->has_room() && batch_ready(now)) {
+    wait = std::chrono::milliseconds(0);
+  } else if (waiting_count_ > 0 && pipeline_->has_room()) {
+    wait = std::chrono::milliseconds(1);
+    for (const auto& [tp, queue] : waiting_) {
+      if (queue.empty() || (settings_.preserve_partition_order && busy_.count(tp))) continue;
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          queue.front().arrived + settings_.linger - now);
+      wait = std::max(wait, std::min(left, std::chrono::milliseconds(200)));
     }
-    auto polled = consumer_->poll(timeout);
+  }
+  auto until_commit =
+      std::chrono::duration_cast<std::chrono::milliseconds>(next_commit_ - now);
+  wait = std::max(std::chrono::milliseconds(0), std::min(wait, until_commit));
+
+  // Take what librdkafka has ready, up to two batches per publishing thread.
+  const size_t most = settings_.max_batch_records * pipeline_->capacity() * 2;
+  for (size_t taken = 0; taken < most; ++taken) {
+    auto polled = consumer_->poll(taken == 0 ? wait : std::chrono::milliseconds(0));
     if (polled.error) {
       if (polled.error->kind == ErrorKind::kFatal) {
         log_->error("Kafka consumer failed: {}", polled.error->message);
         stop_.request_stop();
-        break;
+        return;
       }
       log_->warn("Kafka consumer: {}", polled.error->message);
-      continue;
+      return;
     }
-    if (!polled.record) {
-      if (!pending_.empty()) break;  // quiet topic: send what we have
-      if (clock_.now() >= next_commit_) break;
-      reporter_->poll();
-      if (dead_letter_failure_) break;
-      continue;
-    }
-    pending_.push_back(std::move(*polled.record));
-    if (!deadline) deadline = clock_.now() + settings_.linger;
+    if (!polled.record) return;
+    add_waiting(std::move(*polled.record));
   }
-  std::vector<kafka::Record> batch;
-  batch.swap(pending_);
-  return batch;
+}
+
+void SinkTask::add_waiting(kafka::Record record) {
+  tracker_.track(partition_of(record), record.offset);
+  counters_.consumed++;
+  buffered_records_++;
+  buffered_bytes_ += record_bytes(record);
+  waiting_count_++;
+  auto tp = partition_of(record);
+  waiting_[tp].push_back({std::move(record), clock_.now()});
+}
+
+void SinkTask::update_pause() {
+  bool over = buffered_records_ >= settings_.buffer_max_records ||
+              buffered_bytes_ >= settings_.buffer_max_bytes;
+  bool under = buffered_records_ <= settings_.buffer_max_records / 2 &&
+               buffered_bytes_ <= settings_.buffer_max_bytes / 2;
+  bool waiting_for_allocation = steady_ms() - publisher_waited_at_ms_.load() < 2000;
+  bool want_paused = paused_ ? (!under || waiting_for_allocation) : (over || waiting_for_allocation);
+  if (want_paused == paused_) return;
+  Status changed = want_paused ? consumer_->pause_assigned() : consumer_->resume_assigned();
+  if (!changed.ok()) {
+    log_->warn("{}", changed.error().message);
+    return;
+  }
+  paused_ = want_paused;
+  if (paused_ && waiting_for_allocation) {
+    paused_for_allocation_ = true;
+    log_->info("consumption paused while publishing waits");
+  } else if (paused_) {
+    log_->debug("consumption paused: {} records / {} bytes buffered", buffered_records_,
+                buffered_bytes_);
+  } else {
+    if (paused_for_allocation_) log_->info("consumption resumed");
+    paused_for_allocation_ = false;
+  }
+}
+
+void SinkTask::dispatch_batches() {
+  while (pipeline_->has_room() && !failure_ && !stop_.stop_requested() &&
+         batch_ready(clock_.now())) {
+    // Fill one batch from the partitions without a batch in flight, round robin, each
+    // partition's records in order.
+    std::vector<kafka::Record> chosen;
+    std::vector<kafka::TopicPartition> order;
+    order.reserve(waiting_.size());
+    for (const auto& [tp, queue] : waiting_) order.push_back(tp);
+    for (size_t k = 0; k < order.size() && chosen.size() < settings_.max_batch_records; ++k) {
+      const auto& tp = order[(next_partition_ + k) % order.size()];
+      if (settings_.preserve_partition_order && busy_.count(tp)) continue;
+      auto& queue = waiting_[tp];
+      while (!queue.empty() && chosen.size() < settings_.max_batch_records) {
+        chosen.push_back(std::move(queue.front().record));
+        queue.pop_front();
+        waiting_count_--;
+      }
+    }
+    next_partition_++;
+    std::erase_if(waiting_, [](const auto& entry) { return entry.second.empty(); });
+    if (chosen.empty()) return;
+
+    InFlight batch;
+    std::vector<nlohmann::json> events;
+    events.reserve(chosen.size());
+    for (auto& record : chosen) {
+      if (failure_) {
+        // The task stops at the record that failed it; the ones after it stay uncommitted.
+        buffered_records_--;
+        buffered_bytes_ -= record_bytes(record);
+        continue;
+      }
+      std::optional<nlohmann::json> event = prepare(record);
+      if (!event) {
+        buffered_records_--;
+        buffered_bytes_ -= record_bytes(record);
+        continue;
+      }
+      events.push_back(std::move(*event));
+      batch.bytes += record_bytes(record);
+      batch.records.push_back(std::move(record));
+    }
+    if (events.empty()) continue;
+    for (const auto& record : batch.records) {
+      auto tp = partition_of(record);
+      if (batch.partitions.empty() || batch.partitions.back() != tp) {
+        if (std::find(batch.partitions.begin(), batch.partitions.end(), tp) ==
+            batch.partitions.end()) {
+          batch.partitions.push_back(tp);
+        }
+      }
+    }
+    for (const auto& tp : batch.partitions) busy_[tp]++;
+    uint64_t id = next_batch_id_++;
+    in_flight_.emplace(id, std::move(batch));
+    pipeline_->submit(id, std::move(events));
+  }
+}
+
+void SinkTask::settle(PublishPipeline::Completion completion) {
+  auto node = in_flight_.extract(completion.batch_id);
+  if (node.empty()) return;
+  InFlight& batch = node.mapped();
+  for (const auto& tp : batch.partitions) {
+    if (--busy_[tp] <= 0) busy_.erase(tp);
+  }
+  buffered_records_ -= batch.records.size();
+  buffered_bytes_ -= batch.bytes;
+  // A publish that returned no longer waits; one still waiting says so again within a second.
+  publisher_waited_at_ms_ = kLongAgoMs;
+  if (!completion.outcomes.ok()) {
+    if (stop_.stop_requested()) {
+      log_->info("publish interrupted by shutdown; {} records stay uncommitted",
+                 batch.records.size());
+      return;
+    }
+    fail(completion.outcomes.error());
+    return;
+  }
+  if (completion.outcomes->size() != batch.records.size()) {
+    fail(Error::fatal("PUBLISH_RESULTS", fmt::format("{} results for {} events",
+                                                     completion.outcomes->size(),
+                                                     batch.records.size())));
+    return;
+  }
+  settle_outcomes(batch, *completion.outcomes);
+}
+
+void SinkTask::settle_outcomes(const InFlight& batch, std::vector<PublishOutcome>& outcomes) {
+  // Account for every outcome first (accepted records of other partitions can then be
+  // committed), and fail afterwards if a rejection demands it: the rejected offset stays open,
+  // so no commit ever passes it.
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    const kafka::Record& record = batch.records[i];
+    PublishOutcome& outcome = outcomes[i];
+    if (outcome.accepted) {
+      counters_.published++;
+      account(record);
+      reporter_->report_success(record);
+      continue;
+    }
+    Status handled = handle_rejection(
+        record, outcome.error.value_or(Error::permanent("UNKNOWN", "rejected without a reason")));
+    if (!handled.ok()) fail(handled.error());
+  }
+}
+
+std::optional<nlohmann::json> SinkTask::prepare(const kafka::Record& record) {
+  if (!record.value) {
+    if (settings_.fail_on_null_values) {
+      Status handled = handle_errant(
+          record, {Stage::kTaskPut, kSinkTaskClass, kDataException,
+                   Error::permanent("TOMBSTONE",
+                                    fmt::format("{}: the value is null (a tombstone) and "
+                                                "behavior.on.null.values=fail",
+                                                where(record)))});
+      if (!handled.ok()) fail(handled.error());
+      return std::nullopt;
+    }
+    // A tombstone carries no event (the original connector has nothing to publish either).
+    log_->debug("{}: null value (tombstone) skipped", where(record));
+    counters_.skipped++;
+    account(record);
+    return std::nullopt;
+  }
+  Stage stage = Stage::kValueConverter;
+  auto event = prepare_with_retries(record, &stage);
+  std::optional<ErrantRecord> errant;
+  if (!event.ok()) {
+    if (event.error().kind == ErrorKind::kTransient) {
+      if (stop_.stop_requested()) return std::nullopt;  // uncommitted; read again next time
+      counters_.failed++;
+      fail(Error::transient(event.error().code,
+                            fmt::format("{}; gave up after errors.retry.timeout={} ms",
+                                        event.error().message,
+                                        settings_.conversion_retry_timeout_ms)));
+      return std::nullopt;
+    }
+    bool converter = stage == Stage::kValueConverter;
+    errant = ErrantRecord{stage, converter ? settings_.value_converter_class : kSinkTaskClass,
+                          kDataException, event.error()};
+  } else if (size_t size = event_size_if_large(*event); size > kMaxEventBytes) {
+    errant = ErrantRecord{
+        Stage::kTaskPut, kSinkTaskClass, kDataException,
+        Error::permanent("EVENT_TOO_LARGE",
+                         fmt::format("{}: the event is {} bytes, over Salesforce's maximum "
+                                     "event size of {} bytes",
+                                     where(record), size, kMaxEventBytes))};
+  }
+  if (errant) {
+    Status handled = handle_errant(record, std::move(*errant));
+    if (!handled.ok()) fail(handled.error());
+    return std::nullopt;
+  }
+  return std::move(event.value());
 }
 
 Result<nlohmann::json> SinkTask::prepare_with_retries(const kafka::Record& record,
@@ -190,121 +443,6 @@ Result<nlohmann::json> SinkTask::prepare_with_retries(const kafka::Record& recor
     clock_.sleep_for(std::chrono::milliseconds(wait));
     delay_ms = std::min<int64_t>(delay_ms * 2, 1LL << 40);
   }
-}
-
-Status SinkTask::process_batch(const std::vector<kafka::Record>& batch) {
-  std::vector<Prepared> prepared;
-  prepared.reserve(batch.size());
-  // A record that fails the task stops preparation there; the records before it are still
-  // published and committed, so the task stops exactly at the record that caused it.
-  std::optional<Error> stop_error;
-  for (const auto& record : batch) {
-    tracker_.track(partition_of(record), record.offset);
-    counters_.consumed++;
-    if (!record.value) {
-      if (settings_.fail_on_null_values) {
-        Status handled = handle_errant(
-            record, {Stage::kTaskPut, kSinkTaskClass, kDataException,
-                     Error::permanent("TOMBSTONE",
-                                      fmt::format("{}: the value is null (a tombstone) and "
-                                                  "behavior.on.null.values=fail",
-                                                  where(record)))});
-        if (!handled.ok()) {
-          stop_error = handled.error();
-          break;
-        }
-        continue;
-      }
-      // A tombstone carries no event (the original connector has nothing to publish either).
-      log_->debug("{}: null value (tombstone) skipped", where(record));
-      counters_.skipped++;
-      account(record);
-      continue;
-    }
-    Stage stage = Stage::kValueConverter;
-    auto event = prepare_with_retries(record, &stage);
-    std::optional<ErrantRecord> errant;
-    if (!event.ok()) {
-      if (event.error().kind == ErrorKind::kTransient) {
-        counters_.failed++;
-        stop_error = Error::transient(event.error().code,
-                                      fmt::format("{}; gave up after errors.retry.timeout={} ms",
-                                                  event.error().message,
-                                                  settings_.conversion_retry_timeout_ms));
-        break;
-      }
-      bool converter = stage == Stage::kValueConverter;
-      errant = ErrantRecord{stage, converter ? settings_.value_converter_class : kSinkTaskClass,
-                            kDataException, event.error()};
-    } else if (size_t size = event_size_if_large(*event); size > kMaxEventBytes) {
-      errant = ErrantRecord{
-          Stage::kTaskPut, kSinkTaskClass, kDataException,
-          Error::permanent("EVENT_TOO_LARGE",
-                           fmt::format("{}: the event is {} bytes, over Salesforce's maximum "
-                                       "event size of {} bytes",
-                                       where(record), size, kMaxEventBytes))};
-    }
-    if (errant) {
-      Status handled = handle_errant(record, std::move(*errant));
-      if (!handled.ok()) {
-        stop_error = handled.error();
-        break;
-      }
-      continue;
-    }
-    prepared.push_back({&record, std::move(event.value())});
-  }
-  Status published = publish_prepared(prepared);
-  if (stop_error) return *stop_error;
-  return published;
-}
-
-Status SinkTask::publish_prepared(std::vector<Prepared>& prepared) {
-  if (prepared.empty()) return ok_status();
-
-  std::vector<nlohmann::json> events;
-  events.reserve(prepared.size());
-  for (auto& p : prepared) events.push_back(std::move(p.event));
-  auto outcomes = publisher_->publish(events);
-  if (paused_) {
-    Status resumed = consumer_->resume_assigned();
-    if (resumed.ok()) {
-      paused_ = false;
-      log_->info("consumption resumed");
-    } else {
-      log_->warn("{}", resumed.error().message);
-    }
-  }
-  if (!outcomes.ok()) {
-    if (stop_.stop_requested()) {
-      log_->info("publish interrupted by shutdown; {} records stay uncommitted", prepared.size());
-      return ok_status();
-    }
-    return outcomes.error();
-  }
-  if (outcomes->size() != prepared.size()) {
-    return Error::fatal("PUBLISH_RESULTS", fmt::format("{} results for {} events",
-                                                       outcomes->size(), prepared.size()));
-  }
-  // Account for every outcome first (accepted records of other partitions can then be
-  // committed), and fail afterwards if a rejection demands it: the rejected offset stays open,
-  // so no commit ever passes it.
-  std::optional<Error> failure;
-  for (size_t i = 0; i < prepared.size(); ++i) {
-    const kafka::Record& record = *prepared[i].record;
-    const PublishOutcome& outcome = (*outcomes)[i];
-    if (outcome.accepted) {
-      counters_.published++;
-      account(record);
-      reporter_->report_success(record);
-      continue;
-    }
-    Status handled = handle_rejection(
-        record, outcome.error.value_or(Error::permanent("UNKNOWN", "rejected without a reason")));
-    if (!handled.ok() && !failure) failure = handled.error();
-  }
-  if (failure) return *failure;
-  return ok_status();
 }
 
 Status SinkTask::handle_rejection(const kafka::Record& record, const Error& error) {
@@ -390,35 +528,15 @@ void SinkTask::on_dead_letter_written(uint64_t token, const std::optional<Error>
     // Connect only logs a failed DLQ write and goes on; here the record stays uncommitted and
     // the task stops, so nothing is lost.
     counters_.failed++;
-    if (!dead_letter_failure_) {
-      dead_letter_failure_ = Error::fatal(
-          "DLQ_WRITE", fmt::format("topic {} partition {} offset {}: {}; the record stays "
-                                   "uncommitted",
-                                   pending.partition.topic, pending.partition.partition,
-                                   pending.offset, error->message));
-    }
+    fail(Error::fatal("DLQ_WRITE",
+                      fmt::format("topic {} partition {} offset {}: {}; the record stays "
+                                  "uncommitted",
+                                  pending.partition.topic, pending.partition.partition,
+                                  pending.offset, error->message)));
     return;
   }
   counters_.dead_lettered++;
   tracker_.ack(pending.partition, pending.offset);
-}
-
-void SinkTask::keep_alive_during_publish() {
-  if (!paused_) {
-    Status paused = consumer_->pause_assigned();
-    if (!paused.ok()) {
-      log_->warn("{}", paused.error().message);
-    } else {
-      paused_ = true;
-      log_->info("consumption paused while publishing waits");
-    }
-  }
-  // Serves heartbeats and rebalances (kafka-connect.md §1.3). Paused partitions give no records;
-  // one fetched before the pause, or from a partition assigned since, waits in pending_ (empty
-  // while a batch is being published) for the next batch.
-  auto polled = consumer_->poll(std::chrono::milliseconds(0));
-  if (polled.record) pending_.push_back(std::move(*polled.record));
-  reporter_->poll();
 }
 
 void SinkTask::account(const kafka::Record& record) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,6 +25,7 @@
 #include "sink/errant_record.h"
 #include "sink/event_publisher.h"
 #include "sink/outcome_reporter.h"
+#include "sink/publish_pipeline.h"
 
 namespace sfpe::sink {
 
@@ -34,8 +36,14 @@ struct TaskSettings {
   std::string connector;
   int task_id = 0;
   kafka::ConsumerSettings consumer;
-  size_t max_batch_records = 200;  // sObject Collections allows 200 records a request
-  std::chrono::milliseconds linger{20};
+  size_t max_batch_records = 200;  // salesforce.publish.batch.size (sObject Collections: 200)
+  std::chrono::milliseconds linger{20};  // salesforce.publish.linger.ms
+  // salesforce.publish.preserve.partition.order: never two batches of one partition in flight.
+  bool preserve_partition_order = true;
+  // salesforce.publish.buffer.max.records / .bytes: records polled and not yet settled, past
+  // which the task pauses its partitions (and resumes below half).
+  size_t buffer_max_records = 20000;
+  size_t buffer_max_bytes = 32 * 1024 * 1024;
   std::chrono::milliseconds offset_flush_interval{60000};
   std::chrono::milliseconds offset_flush_timeout{5000};
   ErrorTolerance tolerance = ErrorTolerance::kNone;
@@ -69,9 +77,12 @@ using RecordPreparer =
 
 class SinkTask : public kafka::RebalanceListener {
  public:
+  // One publisher per batch in flight (salesforce.publish.max.in.flight), each used by one
+  // publishing thread only.
   SinkTask(TaskSettings settings, RecordPreparer preparer,
-           std::unique_ptr<EventPublisher> publisher, std::shared_ptr<spdlog::logger> logger,
-           StopSignal& stop, Clock& clock, Random& random);
+           std::vector<std::unique_ptr<EventPublisher>> publishers,
+           std::shared_ptr<spdlog::logger> logger, StopSignal& stop, Clock& clock, Random& random);
+  ~SinkTask() override;
 
   // Runs until a stop is requested (returns ok) or the task fails (returns the cause). Either
   // way, it has committed every accounted offset it could before returning.
@@ -83,15 +94,34 @@ class SinkTask : public kafka::RebalanceListener {
   void on_revoked(const std::vector<kafka::TopicPartition>& partitions) override;
 
  private:
-  struct Prepared {
-    const kafka::Record* record;
-    nlohmann::json event;
+  struct Waiting {
+    kafka::Record record;
+    Clock::TimePoint arrived;
+  };
+  struct InFlight {
+    std::vector<kafka::Record> records;  // one per event, in the batch's order
+    std::vector<kafka::TopicPartition> partitions;
+    size_t bytes = 0;
   };
 
-  std::vector<kafka::Record> collect_batch();
-  Status process_batch(const std::vector<kafka::Record>& batch);
-  Status publish_prepared(std::vector<Prepared>& prepared);
+  // Polls what the buffer bound allows, waiting at most until there is something to do.
+  void poll_records();
+  void add_waiting(kafka::Record record);
+  // Forms batches from the partitions that have none in flight and hands them to the pipeline
+  // while it has room.
+  void dispatch_batches();
+  bool batch_ready(Clock::TimePoint now) const;
+  void settle(PublishPipeline::Completion completion);
+  void settle_outcomes(const InFlight& batch, std::vector<PublishOutcome>& outcomes);
+  void fail(Error error);
+  // Pauses fetching while the buffer is over its bound or a publisher waits for the publishing
+  // allocation; resumes when neither holds.
+  void update_pause();
+
   Result<nlohmann::json> prepare_with_retries(const kafka::Record& record, Stage* failed_stage);
+  // Decodes and maps `record`; nullopt when it was settled otherwise (skipped, dead-lettered)
+  // or failed the task.
+  std::optional<nlohmann::json> prepare(const kafka::Record& record);
   // A record that cannot be published (kafka-connect.md §2.2, §2.5): reported to the error
   // topic, logged, dead-lettered under errors.tolerance=all (or skipped without a DLQ). Under
   // errors.tolerance=none it still goes to the log and the DLQ, and the task fails at it.
@@ -101,14 +131,12 @@ class SinkTask : public kafka::RebalanceListener {
   Status dead_letter(const kafka::Record& record, const ErrantRecord& errant);
   void on_dead_letter_written(uint64_t token, const std::optional<Error>& error);
   void account(const kafka::Record& record);
-  // While publish() waits for long: pause fetching, keep serving the group.
-  void keep_alive_during_publish();
   Status commit_if_due(bool force);
   TaskIdentity identity() const { return {settings_.connector, settings_.task_id}; }
 
   TaskSettings settings_;
   RecordPreparer preparer_;
-  std::unique_ptr<EventPublisher> publisher_;
+  std::vector<std::unique_ptr<EventPublisher>> publishers_;  // handed to pipeline_ by run()
   std::shared_ptr<spdlog::logger> log_;
   StopSignal& stop_;
   Clock& clock_;
@@ -121,12 +149,26 @@ class SinkTask : public kafka::RebalanceListener {
   };
   std::map<uint64_t, PendingDeadLetter> dead_letters_;  // by token, until acknowledged
   uint64_t next_token_ = 1;
-  std::optional<Error> dead_letter_failure_;
   std::unique_ptr<kafka::Consumer> consumer_;
+  std::unique_ptr<PublishPipeline> pipeline_;
   kafka::OffsetTracker tracker_;
-  std::vector<kafka::Record> pending_;  // polled, not yet processed
+
+  std::map<kafka::TopicPartition, std::deque<Waiting>> waiting_;  // polled, not yet batched
+  size_t waiting_count_ = 0;
+  std::map<uint64_t, InFlight> in_flight_;
+  std::map<kafka::TopicPartition, int> busy_;  // batches in flight per partition
+  uint64_t next_batch_id_ = 1;
+  size_t next_partition_ = 0;  // round-robin start for batch filling
+  size_t buffered_records_ = 0;  // waiting or in flight
+  size_t buffered_bytes_ = 0;
+
+  // When a publishing thread last said it waits for the publishing allocation (steady clock,
+  // milliseconds); it says so at least once a second while it waits.
+  std::atomic<int64_t> publisher_waited_at_ms_{-1000000000};  // long ago
+  bool paused_ = false;
+  bool paused_for_allocation_ = false;
+  std::optional<Error> failure_;
   Clock::TimePoint next_commit_;
-  bool paused_ = false;  // fetching paused by keep_alive_during_publish()
   TaskCounters counters_;
 };
 

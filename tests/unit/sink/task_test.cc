@@ -1,0 +1,238 @@
+// The task's publishing pipeline against a real consumer group on librdkafka's mock cluster, with
+// fake publishers that hold batches until the test lets them go: several batches in flight,
+// never two of one partition unless allowed, commits only up to a contiguous prefix, and a
+// buffer bound that pauses consumption.
+#include "sink/task.h"
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include "kafka_cluster/mock_cluster.h"
+#include "lib/kafka_client.h"
+
+namespace sfpe::sink {
+namespace {
+
+using namespace std::chrono_literals;
+
+// What every fake publisher shares: the batches seen, how many are in flight, and gates.
+struct Salesforce {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::vector<nlohmann::json>> batches;  // in the order publish() was called
+  std::vector<std::pair<int64_t, int64_t>> accepted;  // (partition, offset) in acceptance order
+  std::map<int64_t, int> partitions_in_flight;
+  int in_flight = 0;
+  int most_in_flight = 0;
+  int overlaps = 0;           // a partition in two batches at once
+  size_t hold_calls = 0;      // publish() calls numbered below this wait for release
+  size_t released_calls = 0;  // calls numbered below this may return
+  size_t calls = 0;
+
+  void release_until(size_t call) {
+    std::lock_guard<std::mutex> lock(mutex);
+    released_calls = call;
+    changed.notify_all();
+  }
+  template <typename Predicate>
+  bool await(Predicate done, std::chrono::milliseconds timeout = 30s) {
+    std::unique_lock<std::mutex> lock(mutex);
+    return changed.wait_for(lock, timeout, [&] { return done(); });
+  }
+};
+
+class FakePublisher : public EventPublisher {
+ public:
+  explicit FakePublisher(Salesforce& sf) : sf_(sf) {}
+  Result<std::vector<PublishOutcome>> publish(const std::vector<nlohmann::json>& events) override {
+    std::unique_lock<std::mutex> lock(sf_.mutex);
+    size_t call = sf_.calls++;
+    sf_.batches.push_back(events);
+    std::set<int64_t> partitions;
+    for (const auto& e : events) partitions.insert(e["p"].get<int64_t>());
+    for (int64_t p : partitions) {
+      if (sf_.partitions_in_flight[p]++ > 0) sf_.overlaps++;
+    }
+    sf_.most_in_flight = std::max(sf_.most_in_flight, ++sf_.in_flight);
+    sf_.changed.notify_all();
+    if (call < sf_.hold_calls) {
+      sf_.changed.wait(lock, [&] { return call < sf_.released_calls; });
+    }
+    for (int64_t p : partitions) sf_.partitions_in_flight[p]--;
+    sf_.in_flight--;
+    for (const auto& e : events) sf_.accepted.emplace_back(e["p"], e["o"]);
+    sf_.changed.notify_all();
+    return std::vector<PublishOutcome>(events.size(), PublishOutcome{true, std::nullopt});
+  }
+
+ private:
+  Salesforce& sf_;
+};
+
+class TaskTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto cluster = testing::MockKafkaCluster::create(1);
+    ASSERT_TRUE(cluster.ok()) << cluster.error().message;
+    cluster_ = std::move(cluster.value());
+  }
+
+  void produce(int partitions, int per_partition) {
+    ASSERT_TRUE(cluster_->create_topic("t", partitions).ok());
+    auto producer = testing::TestProducer::create(cluster_->bootstrap_servers());
+    ASSERT_TRUE(producer.ok());
+    for (int i = 0; i < per_partition; ++i) {
+      for (int p = 0; p < partitions; ++p) {
+        ASSERT_TRUE((*producer)->produce("t", p, std::nullopt, fmt::format("r{}", i)).ok());
+      }
+    }
+    ASSERT_TRUE((*producer)->flush().ok());
+  }
+
+  TaskSettings settings(size_t batch, bool ordered) {
+    TaskSettings s;
+    s.connector = "c";
+    s.consumer.properties = {{"bootstrap.servers", cluster_->bootstrap_servers()},
+                             {"group.id", "connect-c"},
+                             {"enable.auto.commit", "false"},
+                             {"auto.offset.reset", "earliest"},
+                             {"session.timeout.ms", "6000"}};
+    s.consumer.topics = {"t"};
+    s.max_batch_records = batch;
+    s.linger = 5ms;
+    s.preserve_partition_order = ordered;
+    s.offset_flush_interval = 50ms;
+    return s;
+  }
+
+  // Starts a task with `in_flight` fake publishers on its own thread.
+  void start(TaskSettings s, int in_flight) {
+    std::vector<std::unique_ptr<EventPublisher>> publishers;
+    for (int i = 0; i < in_flight; ++i) publishers.push_back(std::make_unique<FakePublisher>(sf_));
+    RecordPreparer preparer = [](const kafka::Record& r, Stage*) -> Result<nlohmann::json> {
+      return nlohmann::json{{"p", r.partition}, {"o", r.offset}};
+    };
+    auto log = std::make_shared<spdlog::logger>("task", std::make_shared<spdlog::sinks::null_sink_mt>());
+    task_ = std::make_unique<SinkTask>(std::move(s), preparer, std::move(publishers), log, stop_,
+                                       clock_, random_);
+    thread_ = std::thread([this] { status_ = task_->run(); });
+  }
+
+  void stop() {
+    stop_.request_stop();
+    sf_.release_until(SIZE_MAX);
+    if (thread_.joinable()) thread_.join();
+    ASSERT_TRUE(status_.ok()) << status_.error().message;
+  }
+
+  std::vector<int64_t> committed(int partitions) {
+    auto offsets = testing::committed_offsets(cluster_->bootstrap_servers(), "connect-c", "t",
+                                              partitions);
+    return offsets.ok() ? *offsets : std::vector<int64_t>{};
+  }
+
+  bool await_commits(const std::vector<int64_t>& expected) {
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (committed(static_cast<int>(expected.size())) == expected) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  void TearDown() override {
+    if (thread_.joinable()) stop();
+  }
+
+  std::unique_ptr<testing::MockKafkaCluster> cluster_;
+  Salesforce sf_;
+  StopSignal stop_;
+  SystemClock clock_{&stop_};
+  SystemRandom random_;
+  std::unique_ptr<SinkTask> task_;
+  std::thread thread_;
+  Status status_ = ok_status();
+};
+
+TEST_F(TaskTest, SeveralBatchesInFlightButNeverTwoOfOnePartition) {
+  produce(3, 400);
+  sf_.hold_calls = 3;  // the first three batches wait until all three are in flight
+  start(settings(100, /*ordered=*/true), 3);
+  ASSERT_TRUE(sf_.await([&] { return sf_.in_flight == 3; })) << "no three batches in flight";
+  sf_.release_until(SIZE_MAX);
+  ASSERT_TRUE(sf_.await([&] { return sf_.accepted.size() == 1200; }));
+  ASSERT_TRUE(await_commits({400, 400, 400}));
+  stop();
+
+  std::lock_guard<std::mutex> lock(sf_.mutex);
+  EXPECT_EQ(sf_.most_in_flight, 3);
+  EXPECT_EQ(sf_.overlaps, 0);
+  for (const auto& batch : sf_.batches) EXPECT_LE(batch.size(), 100u);
+  // Each partition's records reach Salesforce in offset order, each once.
+  std::map<int64_t, int64_t> next;
+  for (const auto& [p, o] : sf_.accepted) {
+    EXPECT_EQ(o, next[p]) << "partition " << p;
+    next[p] = o + 1;
+  }
+  EXPECT_EQ(task_->counters().published.load(), 1200u);
+}
+
+TEST_F(TaskTest, WithoutPartitionOrderOnePartitionHasSeveralBatchesInFlight) {
+  produce(1, 300);
+  sf_.hold_calls = 3;
+  start(settings(100, /*ordered=*/false), 3);
+  ASSERT_TRUE(sf_.await([&] { return sf_.in_flight == 3; })) << "no overlap happened";
+  sf_.release_until(SIZE_MAX);
+  ASSERT_TRUE(await_commits({300}));
+  stop();
+  std::lock_guard<std::mutex> lock(sf_.mutex);
+  EXPECT_GT(sf_.overlaps, 0);
+}
+
+TEST_F(TaskTest, CommitsStopAtTheFirstBatchStillInFlight) {
+  produce(1, 300);
+  sf_.hold_calls = 1;  // the first batch (offsets 0-99) is held; the next ones go through
+  start(settings(100, /*ordered=*/false), 3);
+  ASSERT_TRUE(sf_.await([&] { return sf_.accepted.size() == 200; }));
+  // Offsets 100-299 are accepted, but 0-99 are not: nothing may be committed past 0, however
+  // many flush intervals pass.
+  for (int i = 0; i < 10; ++i) {
+    auto c = committed(1);
+    ASSERT_TRUE(c.empty() || c[0] <= 0) << "committed " << c[0];
+    std::this_thread::sleep_for(20ms);
+  }
+  sf_.release_until(1);
+  ASSERT_TRUE(await_commits({300}));
+  stop();
+}
+
+TEST_F(TaskTest, BufferBoundPausesConsumptionUntilBatchesSettle) {
+  produce(1, 2000);
+  sf_.hold_calls = 1;
+  TaskSettings s = settings(50, /*ordered=*/true);
+  s.buffer_max_records = 150;
+  start(std::move(s), 1);
+  ASSERT_TRUE(sf_.await([&] { return sf_.in_flight == 1; }));
+  // With the one batch held, the task reads up to its bound (plus at most one poll's worth:
+  // two batches per publishing thread) and then stops reading.
+  auto deadline = std::chrono::steady_clock::now() + 3s;
+  while (task_->counters().consumed.load() < 150 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_GE(task_->counters().consumed.load(), 150u);
+  EXPECT_FALSE(sf_.await([&] { return task_->counters().consumed.load() > 250; }, 1s))
+      << "consumed " << task_->counters().consumed.load();
+  sf_.release_until(SIZE_MAX);
+  ASSERT_TRUE(await_commits({2000}));
+  stop();
+  EXPECT_EQ(task_->counters().published.load(), 2000u);
+}
+
+}  // namespace
+}  // namespace sfpe::sink
