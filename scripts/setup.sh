@@ -15,6 +15,7 @@ packages=(
   libavro-dev             # Apache Avro C: the independent Avro encoder used by tests and the demo
   libprotobuf-dev libprotoc-dev protobuf-compiler  # ProtobufConverter parses registry schemas
                           # at run time (libprotoc: the .proto parser)
+  libgrpc++-dev protobuf-compiler-grpc  # the Pub/Sub API publisher and its emulator
   python3-confluent-kafka python3-requests python3-jsonschema python3-protobuf python3-avro
                           # Confluent's own serializers for the conformance tests
   clang-14 libclang-rt-14-dev  # libFuzzer targets of the framing and the decoders

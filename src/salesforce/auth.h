@@ -42,6 +42,9 @@ struct ClientSettings {
   Secret jwt_keystore_password;                  // salesforce.jwt.keystore.password
   std::string version = "latest";                // salesforce.version: "latest", "66.0" or "v66.0"
   std::string event_name;                        // salesforce.platform.event.name, e.g. "Order__e"
+  // salesforce.pubsub.endpoint: host:port of the Pub/Sub API; "http://host:port" for a local
+  // plaintext endpoint (an emulator), otherwise TLS.
+  std::string pubsub_endpoint = "api.pubsub.salesforce.com:7443";
   int64_t connect_timeout_ms = 30000;            // connection.timeout
   int64_t request_timeout_ms = 120000;           // whole request, no Confluent property
   int64_t request_max_retries_time_ms = 900000;  // request.max.retries.time.ms

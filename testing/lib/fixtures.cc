@@ -90,7 +90,16 @@ Result<SalesforceEmulatorFixture> SalesforceEmulatorFixture::start(
   auto started =
       start_program(bin_dir, "sfpe-salesforce-emulator", args, "SALESFORCE_EMULATOR_URL");
   if (!started.ok()) return started.error();
-  return SalesforceEmulatorFixture{std::move(started->process), started->value};
+  // The program prints its Pub/Sub endpoint on the line after its URL.
+  constexpr std::string_view kPubSubKey = "PUBSUB_ENDPOINT=";
+  auto line = started->process->wait_for_line(kPubSubKey, kFixtureStartTimeout);
+  if (!line || !line->starts_with(kPubSubKey)) {
+    return Error::fatal("FIXTURE",
+                        fmt::format("sfpe-salesforce-emulator did not print {}...; stderr: {}",
+                                    kPubSubKey, started->process->stderr_text()));
+  }
+  return SalesforceEmulatorFixture{std::move(started->process), started->value,
+                                   line->substr(kPubSubKey.size())};
 }
 
 Result<nlohmann::json> SalesforceEmulatorFixture::events() const {

@@ -38,7 +38,8 @@ struct SchemaRegistryFixture {
 
 struct SalesforceEmulatorFixture {
   std::unique_ptr<ChildProcess> process;
-  std::string url;  // login URL and instance URL
+  std::string url;              // login URL and instance URL
+  std::string pubsub_endpoint;  // "127.0.0.1:PORT": the Pub/Sub API, plaintext gRPC
 
   // `config_json_path`: an EmulatorConfig JSON file ("" = the default org); `extra_args` are
   // passed on (e.g. {"--latency-ms", "50"}).

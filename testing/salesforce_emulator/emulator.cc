@@ -1,5 +1,6 @@
 // SalesforceEmulator: one handler for every path, routing by hand so that unknown paths and
-// methods get Salesforce's answers; all state sits under one mutex.
+// methods get Salesforce's answers; all state sits under one mutex. The Pub/Sub half of the class
+// is in emulator_pubsub.cc.
 #include "salesforce_emulator/emulator.h"
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include <future>
 
 #include "salesforce_emulator/jwt_verifier.h"
+#include "salesforce_emulator/pubsub_server.h"
 
 namespace sfpe::testing {
 namespace {
@@ -171,18 +173,27 @@ json faults_to_json(const Faults& faults) {
           {"fail_status", faults.fail_status},
           {"drop_next", faults.drop_next},
           {"expire_token_every", faults.expire_token_every},
-          {"limit_exceeded_next", faults.limit_exceeded_next}};
+          {"limit_exceeded_next", faults.limit_exceeded_next},
+          {"pubsub_unavailable_next", faults.pubsub_unavailable_next},
+          {"pubsub_event_errors_next", faults.pubsub_event_errors_next},
+          {"pubsub_drop_stream_next", faults.pubsub_drop_stream_next},
+          {"pubsub_unauthenticated_next", faults.pubsub_unauthenticated_next}};
 }
 
 Result<Faults> faults_from_json(const json& object) {
   if (!object.is_object()) return Error::permanent("EMULATOR_FAULTS", "faults must be an object");
   Faults faults;
-  const std::map<std::string, int*> keys = {{"latency_ms", &faults.latency_ms},
-                                            {"fail_next", &faults.fail_next},
-                                            {"fail_status", &faults.fail_status},
-                                            {"drop_next", &faults.drop_next},
-                                            {"expire_token_every", &faults.expire_token_every},
-                                            {"limit_exceeded_next", &faults.limit_exceeded_next}};
+  const std::map<std::string, int*> keys = {
+      {"latency_ms", &faults.latency_ms},
+      {"fail_next", &faults.fail_next},
+      {"fail_status", &faults.fail_status},
+      {"drop_next", &faults.drop_next},
+      {"expire_token_every", &faults.expire_token_every},
+      {"limit_exceeded_next", &faults.limit_exceeded_next},
+      {"pubsub_unavailable_next", &faults.pubsub_unavailable_next},
+      {"pubsub_event_errors_next", &faults.pubsub_event_errors_next},
+      {"pubsub_drop_stream_next", &faults.pubsub_drop_stream_next},
+      {"pubsub_unauthenticated_next", &faults.pubsub_unauthenticated_next}};
   for (const auto& [key, value] : object.items()) {
     auto target = keys.find(key);
     if (target == keys.end()) {
@@ -218,7 +229,9 @@ SalesforceEmulator::SalesforceEmulator(EmulatorConfig config)
       latest_version_(parse_api_version(config_.latest_version).value_or(kOldestApiVersion)),
       random_(std::random_device{}()) {
   event_defs_ = std::make_shared<const std::vector<EventDef>>(config_.events);
-  for (const char* kind : {"token", "versions", "describe", "limits", "sobject", "collections"}) {
+  for (const char* kind :
+       {"token", "versions", "describe", "limits", "sobject", "collections", "pubsub_get_topic",
+        "pubsub_get_schema", "pubsub_publish", "pubsub_streams", "pubsub_stream_requests"}) {
     requests_[kind] = 0;
   }
 }
@@ -254,6 +267,12 @@ Status SalesforceEmulator::start(const std::string& host, int port) {
   port_ = bound;
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   running->get_future().wait();
+  pubsub_ = std::make_unique<PubSubServer>(*this);
+  if (auto started = pubsub_->start(host); !started.ok()) {
+    pubsub_.reset();
+    stop();
+    return started;
+  }
   return ok_status();
 }
 
@@ -261,9 +280,14 @@ std::string SalesforceEmulator::url() const {
   return fmt::format("http://{}:{}", host_ == "0.0.0.0" ? "127.0.0.1" : host_, port_);
 }
 
+std::string SalesforceEmulator::pubsub_endpoint() const {
+  return pubsub_ ? pubsub_->endpoint() : std::string();
+}
+
 void SalesforceEmulator::stop() {
   if (!server_) return;
   stopping_->request_stop();  // ends latency sleeps, so the worker threads can be joined
+  if (pubsub_) pubsub_->stop();
   server_->stop();
   if (thread_.joinable()) thread_.join();
   server_.reset();
@@ -284,7 +308,8 @@ json SalesforceEmulator::stats() const {
   return {{"requests", requests_},
           {"events_accepted", events_published_},
           {"tokens_issued", tokens_issued_},
-          {"api_usage", api_usage_}};
+          {"api_usage", api_usage_},
+          {"pubsub_invalid_payloads", pubsub_invalid_payloads_}};
 }
 
 void SalesforceEmulator::set_faults(const Faults& faults) {
@@ -572,14 +597,19 @@ std::optional<SalesforceEmulator::Reply> SalesforceEmulator::authenticate(
     return unauthorized("INVALID_AUTH_HEADER", "INVALID_AUTH_HEADER");
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!valid_tokens_.contains(token)) {
+  if (!use_token_locked(token)) {
     return unauthorized("INVALID_SESSION_ID", "Session expired or invalid");
   }
+  return std::nullopt;
+}
+
+bool SalesforceEmulator::use_token_locked(const std::string& token) {
+  if (!valid_tokens_.contains(token)) return false;
   if (faults_.expire_token_every > 0 && ++requests_since_expiry_ >= faults_.expire_token_every) {
     valid_tokens_.clear();  // this request still succeeds; the next one needs a new token
     requests_since_expiry_ = 0;
   }
-  return std::nullopt;
+  return true;
 }
 
 SalesforceEmulator::Reply SalesforceEmulator::describe(const std::string& event_name,

@@ -125,7 +125,8 @@ Result<EmulatorConfig> emulator_config_from_json(const json& object) {
                                               "latest_version",
                                               "events",
                                               "daily_api_requests_max",
-                                              "hourly_published_events_max"};
+                                              "hourly_published_events_max",
+                                              "pubsub_stream_idle_timeout_ms"};
   if (!object.is_object()) return config_error("the emulator configuration must be an object");
   for (const auto& [key, value] : object.items()) {
     if (!kKeys.contains(key)) return config_error("unknown emulator configuration key " + key);
@@ -144,8 +145,13 @@ Result<EmulatorConfig> emulator_config_from_json(const json& object) {
       !read_key(object, "latest_version", "", &config.latest_version, &error) ||
       !read_key(object, "daily_api_requests_max", "", &config.daily_api_requests_max, &error) ||
       !read_key(object, "hourly_published_events_max", "", &config.hourly_published_events_max,
+                &error) ||
+      !read_key(object, "pubsub_stream_idle_timeout_ms", "", &config.pubsub_stream_idle_timeout_ms,
                 &error)) {
     return config_error(error);
+  }
+  if (config.pubsub_stream_idle_timeout_ms <= 0) {
+    return config_error("pubsub_stream_idle_timeout_ms must be positive");
   }
   std::string certificate_path;
   if (!read_key(object, "jwt_certificate_path", "", &certificate_path, &error)) {

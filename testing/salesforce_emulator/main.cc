@@ -1,5 +1,6 @@
 // sfpe-salesforce-emulator: a local Salesforce org for tests and the demo; prints
-// SALESFORCE_EMULATOR_URL=... (login URL and instance URL at once) and serves until
+// SALESFORCE_EMULATOR_URL=... (login URL and instance URL at once), then
+// PUBSUB_ENDPOINT=127.0.0.1:PORT (its Pub/Sub API, plaintext gRPC), and serves until
 // SIGTERM/SIGINT.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -12,7 +13,9 @@
 int main(int argc, char** argv) {
   sfpe::testing::block_termination_signals();  // before the server starts its threads
 
-  CLI::App app{"Salesforce emulator: OAuth, REST discovery and platform-event publishing"};
+  CLI::App app{
+      "Salesforce emulator: OAuth, REST discovery and platform-event publishing by REST and the "
+      "Pub/Sub API"};
   std::string host = "127.0.0.1";
   int port = 0;
   std::string config_path;
@@ -48,6 +51,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf("SALESFORCE_EMULATOR_URL=%s\n", emulator.url().c_str());
+  std::printf("PUBSUB_ENDPOINT=%s\n", emulator.pubsub_endpoint().c_str());
   std::fflush(stdout);
   sfpe::testing::wait_for_termination_signal();
   emulator.stop();

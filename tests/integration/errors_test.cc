@@ -143,10 +143,10 @@ TEST(ErrorsTest, MixedStreamUnderToleranceAllEndsInSalesforceTheDeadLetterQueueO
   nlohmann::json too_long = source_record(1, 1);
   too_long["TextField__c"] = std::string(300, 'x');  // the event allows 255
 
-  // Partition 0: good, no framing (with a key and headers), good, unknown schema id, tombstone,
+  // Partition 0: good, schemaless JSON (with a key and headers), good, unknown schema id, tombstone,
   // good. Partition 1: good, too long for the event, no __c field, good.
   s.produce({{0, source_record(0, 0)}}, schema_id);
-  s.produce_raw(0, std::string("not an Avro record"), std::string("k-1"),
+  s.produce_raw(0, std::string(R"({"TextField__c":"schemaless JSON"})"), std::string("k-1"),
                 {{"trace-id", std::string("t-1")}, {"empty", std::nullopt}});
   s.produce({{0, source_record(0, 2)}}, schema_id);
   s.produce_raw(0, avro_value(schema_id + 100, source_record(0, 3)));
@@ -186,7 +186,9 @@ TEST(ErrorsTest, MixedStreamUnderToleranceAllEndsInSalesforceTheDeadLetterQueueO
   auto dead = by_source(s.read_at_least(s.dlq_topic(), 5, 30s), "__connect.errors.");
   ASSERT_EQ(dead.size(), 5u);
   expect_dead_letter(s, dead[0], at(source, 0, 1), "VALUE_CONVERTER", kAvroConverter,
-                     kDataException, where(s, 0, 1) + "unknown magic byte 0x6e");
+                     kDataException,
+                     where(s, 0, 1) + "unknown magic byte 0x7b: the value is not Schema Registry "
+                                      "framed; schemaless JSON and raw bytes are not supported");
   expect_dead_letter(s, dead[1], at(source, 0, 3), "VALUE_CONVERTER", kAvroConverter,
                      kDataException, where(s, 0, 3));
   expect_dead_letter(s, dead[2], at(source, 1, 1), "TASK_PUT", kSinkTask, kDataException,

@@ -1,0 +1,369 @@
+#include "salesforce/pubsub_publisher.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace sfpe::salesforce {
+namespace {
+
+using namespace std::chrono_literals;
+
+// §3.3: a stream idle for 70 s is closed by the server; close it ourselves well before. A stream
+// is also renewed after a while, so that its deadline (which ends a stalled request) is far.
+constexpr auto kIdleClose = 60s;
+constexpr auto kStreamRenew = 90s;
+constexpr auto kStreamDeadline = 150s;
+constexpr auto kUnaryDeadline = 30s;
+// How often the topic is asked for its schema id while publishing (§3.5: the id changes when the
+// event's definition does).
+constexpr auto kTopicRecheck = 5min;
+
+const char* code_name(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK: return "OK";
+    case grpc::StatusCode::CANCELLED: return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED: return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL: return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
+    default: return "UNKNOWN";
+  }
+}
+
+bool is_transient(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::CANCELLED:
+    case grpc::StatusCode::UNKNOWN:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::INTERNAL:
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::UNAUTHENTICATED:  // after a token refresh
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> make_pubsub_channel(const ClientSettings& settings) {
+  grpc::ChannelArguments args;
+  // Like every other Salesforce request, never through a proxy of the environment.
+  args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
+  args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 16 * 1024 * 1024);
+  std::string target = settings.pubsub_endpoint;
+  if (target.starts_with("http://")) {
+    return grpc::CreateCustomChannel(target.substr(7), grpc::InsecureChannelCredentials(), args);
+  }
+  if (target.starts_with("https://")) target = target.substr(8);
+  grpc::SslCredentialsOptions tls;
+  if (!settings.ca_file.empty()) tls.pem_root_certs = read_file(settings.ca_file);
+  return grpc::CreateCustomChannel(target, grpc::SslCredentials(tls), args);
+}
+
+PubSubPublisher::PubSubPublisher(std::shared_ptr<grpc::Channel> channel,
+                                 std::shared_ptr<TokenProvider> tokens,
+                                 std::unique_ptr<RestClient> rest, Clock& clock, Random& random,
+                                 StopSignal* stop, std::shared_ptr<spdlog::logger> logger)
+    : channel_(std::move(channel)),
+      stub_(eventbus::v1::PubSub::NewStub(channel_)),
+      tokens_(std::move(tokens)),
+      rest_(std::move(rest)),
+      settings_(tokens_->settings()),
+      clock_(clock),
+      random_(random),
+      stop_(stop),
+      logger_(logger ? std::move(logger) : spdlog::default_logger()),
+      topic_("/event/" + settings_.event_name) {
+  if (stop_ != nullptr) {
+    stop_watcher_ = std::thread([this] {
+      while (!watcher_done_.wait_for(50ms)) {
+        if (!stop_->stop_requested()) continue;
+        std::lock_guard<std::mutex> lock(cancel_mutex_);
+        if (active_context_ != nullptr) active_context_->TryCancel();
+      }
+    });
+  }
+}
+
+PubSubPublisher::~PubSubPublisher() {
+  watcher_done_.request_stop();
+  if (stop_watcher_.joinable()) stop_watcher_.join();
+  close_stream();
+}
+
+Backoff PubSubPublisher::make_backoff() const {
+  const BackoffPolicy policy{Clock::Duration(settings_.retry_backoff_base_ms),
+                             Clock::Duration(settings_.retry_backoff_max_ms),
+                             Clock::Duration(settings_.request_max_retries_time_ms)};
+  return Backoff(policy, clock_, random_, stop_);
+}
+
+void PubSubPublisher::add_metadata(grpc::ClientContext& context, const Session& session) const {
+  // §3.4: every RPC carries the token, the instance URL and the org id.
+  context.AddMetadata("accesstoken", session.access_token.reveal());
+  context.AddMetadata("instanceurl", session.instance_url);
+  context.AddMetadata("tenantid", session.org_id);
+}
+
+Error PubSubPublisher::rpc_error(const grpc::Status& status, std::string_view what) const {
+  std::string message = fmt::format("{}: Pub/Sub API {}: {}", what, code_name(status.error_code()),
+                                    status.error_message());
+  std::string code = fmt::format("PUBSUB_{}", code_name(status.error_code()));
+  if (is_transient(status.error_code())) return Error::transient(code, message);
+  return Error::fatal(code, message);
+}
+
+Status PubSubPublisher::refresh_schema(const Session& session) {
+  if (encoder_ && clock_.now() - topic_checked_ < kTopicRecheck) return ok_status();
+  grpc::ClientContext topic_context;
+  add_metadata(topic_context, session);
+  topic_context.set_deadline(std::chrono::system_clock::now() + kUnaryDeadline);
+  eventbus::v1::TopicRequest topic_request;
+  topic_request.set_topic_name(topic_);
+  eventbus::v1::TopicInfo topic;
+  grpc::Status status = stub_->GetTopic(&topic_context, topic_request, &topic);
+  if (!status.ok()) return rpc_error(status, "reading topic " + topic_);
+  if (!topic.can_publish()) {
+    return Error::fatal("PUBSUB_CANNOT_PUBLISH",
+                        fmt::format("the Salesforce user may not publish to {} (TopicInfo "
+                                    "can_publish is false)",
+                                    topic_));
+  }
+  topic_checked_ = clock_.now();
+  if (encoder_ && encoder_->schema_id() == topic.schema_id()) return ok_status();
+
+  grpc::ClientContext schema_context;
+  add_metadata(schema_context, session);
+  schema_context.set_deadline(std::chrono::system_clock::now() + kUnaryDeadline);
+  eventbus::v1::SchemaRequest schema_request;
+  schema_request.set_schema_id(topic.schema_id());
+  eventbus::v1::SchemaInfo schema;
+  status = stub_->GetSchema(&schema_context, schema_request, &schema);
+  if (!status.ok()) return rpc_error(status, "reading schema " + topic.schema_id());
+  auto encoder = PubSubEncoder::from_schema(schema.schema_json(), topic.schema_id());
+  if (!encoder.ok()) return encoder.error();
+  if (encoder_) {
+    logger_->info("{} now has schema {} (was {})", topic_, topic.schema_id(), encoder_->schema_id());
+  }
+  encoder_ = std::move(encoder.value());
+  return ok_status();
+}
+
+void PubSubPublisher::close_stream() {
+  if (!stream_) return;
+  {
+    std::lock_guard<std::mutex> lock(cancel_mutex_);
+    active_context_ = nullptr;
+  }
+  stream_->context->TryCancel();
+  (void)stream_->rpc->Finish();
+  stream_.reset();
+}
+
+grpc::Status PubSubPublisher::round_trip(const Session& session,
+                                         const eventbus::v1::PublishRequest& request,
+                                         eventbus::v1::PublishResponse* response) {
+  const auto now = clock_.now();
+  if (stream_ && (now - stream_->last_write >= kIdleClose || now - stream_->opened >= kStreamRenew)) {
+    close_stream();
+  }
+  if (!stream_) {
+    Stream stream;
+    stream.context = std::make_unique<grpc::ClientContext>();
+    add_metadata(*stream.context, session);
+    stream.context->set_deadline(std::chrono::system_clock::now() + kStreamDeadline);
+    stream.rpc = stub_->PublishStream(stream.context.get());
+    stream.opened = now;
+    stream_ = std::move(stream);
+  }
+  {
+    std::lock_guard<std::mutex> lock(cancel_mutex_);
+    active_context_ = stream_->context.get();
+  }
+  if (stop_ != nullptr && stop_->stop_requested()) {
+    return grpc::Status(grpc::StatusCode::CANCELLED, "stopping");
+  }
+  grpc::Status status = grpc::Status::OK;
+  if (!stream_->rpc->Write(request)) {
+    status = stream_->rpc->Finish();
+    if (status.ok()) status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream was closed");
+  } else {
+    stream_->last_write = now;
+    if (!stream_->rpc->Read(response)) {
+      status = stream_->rpc->Finish();
+      if (status.ok()) {
+        status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                              "the stream ended without a response to the request");
+      }
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(cancel_mutex_);
+    active_context_ = nullptr;
+  }
+  if (!status.ok()) stream_.reset();  // Finish() was called: the call is over
+  return status;
+}
+
+Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
+    const std::vector<nlohmann::json>& events) {
+  std::vector<sink::PublishOutcome> outcomes(events.size());
+  std::vector<std::string> payloads(events.size());
+  std::vector<size_t> pending(events.size());
+  for (size_t i = 0; i < events.size(); ++i) pending[i] = i;
+  std::string encoded_with;
+  Backoff backoff = make_backoff();
+  const std::string what = fmt::format("publishing to {}", topic_);
+
+  while (!pending.empty()) {
+    auto session = tokens_->session();
+    if (!session.ok()) return session.error();
+    if (stop_ != nullptr && stop_->stop_requested()) {
+      return Error::transient("STOPPED", what + ": interrupted by shutdown");
+    }
+    Status schema = refresh_schema(*session);
+    if (!schema.ok()) {
+      if (schema.error().code == "PUBSUB_UNAUTHENTICATED") (void)tokens_->refresh(session->access_token);
+      if (schema.error().kind != ErrorKind::kTransient) return schema.error();
+      logger_->warn("{}; retrying", schema.error().message);
+      if (!backoff.wait()) {
+        return Error::transient(schema.error().code,
+                                fmt::format("{} (gave up after request.max.retries.time.ms={})",
+                                            schema.error().message,
+                                            settings_.request_max_retries_time_ms));
+      }
+      continue;
+    }
+    if (encoded_with != encoder_->schema_id()) {
+      // §3.5: CreatedDate is required (its value is not checked) and CreatedById is the
+      // authenticated user.
+      const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+      std::vector<size_t> sendable;
+      for (size_t index : pending) {
+        auto payload = encoder_->encode(events[index], now_ms, session->user_id);
+        if (!payload.ok()) {
+          outcomes[index].error = payload.error();
+          continue;
+        }
+        if (payload->size() > kMaxEventBytes) {
+          // §3.6: an event over 1 MB would fail in its own result; it is not sent at all.
+          outcomes[index].error = Error::permanent(
+              "EVENT_TOO_LARGE", fmt::format("the event is {} bytes as Avro, over the Pub/Sub "
+                                             "API's 1 MB limit",
+                                             payload->size()));
+          continue;
+        }
+        payloads[index] = std::move(payload.value());
+        sendable.push_back(index);
+      }
+      pending = std::move(sendable);
+      encoded_with = encoder_->schema_id();
+      if (pending.empty()) break;
+    }
+
+    // One request: at most 200 events and 3 MB (§3.6).
+    eventbus::v1::PublishRequest request;
+    request.set_topic_name(topic_);
+    size_t bytes = 0;
+    size_t count = 0;
+    for (; count < pending.size() && count < kMaxEventsPerRequest; ++count) {
+      const std::string& payload = payloads[pending[count]];
+      if (count > 0 && bytes + payload.size() > kMaxRequestBytes) break;
+      bytes += payload.size();
+      auto* event = request.add_events();
+      event->set_id(std::to_string(pending[count]));  // comes back as the correlation key
+      event->set_schema_id(encoded_with);
+      event->set_payload(payload);
+    }
+
+    eventbus::v1::PublishResponse response;
+    grpc::Status status = round_trip(*session, request, &response);
+    if (!status.ok()) {
+      if (stop_ != nullptr && stop_->stop_requested()) {
+        return Error::transient("STOPPED", what + ": interrupted by shutdown");
+      }
+      Error failure = rpc_error(status, what);
+      if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+        // §4.4: the session expired; log in again and resend the same events.
+        logger_->info("{}; refreshing the access token", failure.message);
+        (void)tokens_->refresh(session->access_token);
+      }
+      if (failure.kind != ErrorKind::kTransient) return failure;
+      logger_->warn("{}; reconnecting", failure.message);
+      if (!backoff.wait()) {
+        return Error::transient(failure.code,
+                                fmt::format("{} (gave up after request.max.retries.time.ms={})",
+                                            failure.message,
+                                            settings_.request_max_retries_time_ms));
+      }
+      continue;
+    }
+    if (static_cast<size_t>(response.results_size()) != count) {
+      return Error::fatal("UNEXPECTED_RESPONSE",
+                          fmt::format("{}: {} results for {} events", what,
+                                      response.results_size(), count));
+    }
+    std::vector<size_t> retry;
+    for (int k = 0; k < response.results_size(); ++k) {
+      const auto& result = response.results(k);
+      size_t index = pending[static_cast<size_t>(k)];
+      if (!result.correlation_key().empty()) {
+        // Results follow the request's order (§3.5); the key confirms which event it is.
+        try {
+          index = std::stoul(result.correlation_key());
+        } catch (const std::exception&) {
+        }
+      }
+      if (index >= events.size()) index = pending[static_cast<size_t>(k)];
+      if (!result.has_error()) {
+        outcomes[index] = sink::PublishOutcome{true, std::nullopt};
+        continue;
+      }
+      const std::string& msg = result.error().msg();
+      if (msg.find("LIMIT_EXCEEDED") != std::string::npos) {
+        retry.push_back(index);
+        continue;
+      }
+      outcomes[index].error = Error::permanent(
+          fmt::format("PUBSUB_{}", eventbus::v1::ErrorCode_Name(result.error().code())),
+          fmt::format("Salesforce refused the event for {}: {}", topic_, msg));
+    }
+    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(count));
+    if (!retry.empty()) {
+      // The hourly publishing allocation is used up (§7): wait for room, however long, then
+      // resend only those events.
+      Status waited = rest_->wait_for_publishing_allocation(what);
+      if (!waited.ok()) return waited.error();
+      pending.insert(pending.begin(), retry.begin(), retry.end());
+    }
+    backoff.restart();
+  }
+  return outcomes;
+}
+
+}  // namespace sfpe::salesforce
