@@ -59,6 +59,7 @@ class Scenario {
   const std::string& bootstrap() const { return kafka_.bootstrap_servers; }
   const std::string& registry_url() const { return registry_.url; }
   const std::string& salesforce_url() const { return salesforce_.url; }
+  const std::string& pubsub_endpoint() const { return salesforce_.pubsub_endpoint; }
   testing::SalesforceEmulatorFixture& salesforce() { return salesforce_; }
   testing::SchemaRegistryFixture& registry() { return registry_; }
 
