@@ -75,6 +75,7 @@ class Checker {
   void check_connector_rules() {
     check_topics();
     check_grant_type();
+    check_pubsub_proxy();
     check_aliases("transforms");
     check_aliases("predicates");
     check_transform_predicates();
@@ -125,6 +126,18 @@ class Checker {
             fmt::format("\"{}\" must not match topics.regex, the topics the connector consumes",
                         dlq));
     }
+  }
+
+  // The Pub/Sub publisher's gRPC channel cannot go through http.proxy (gRPC 1.51 takes a proxy
+  // only from the environment, which sfpe-sink ignores by design): refuse the combination rather
+  // than bypass a proxy the network may require.
+  void check_pubsub_proxy() {
+    if (!ok("salesforce.publish.api") || !view_.is_set("http.proxy")) return;
+    if (to_lower(view_.string("salesforce.publish.api")) != "pubsub") return;
+    if (view_.string("http.proxy").empty()) return;
+    error("salesforce.publish.api",
+          "pubsub cannot be used with http.proxy: the Pub/Sub API connection does not go "
+          "through a proxy; use rest, or reach the Pub/Sub endpoint directly");
   }
 
   // The credentials each grant type needs (confluent-connector.md §3.2). The security token is

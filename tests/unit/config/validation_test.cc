@@ -79,6 +79,17 @@ TEST(ValidateConnector, EventNameMustEndInDoubleUnderscoreE) {
               ElementsAre("salesforce.platform.event.name: \"Foo\" must end in __e"));
 }
 
+TEST(ValidateConnector, PubSubRefusesAProxyItCannotUse) {
+  ValidationReport report = validate_connector(with(
+      valid_connector(), {{"salesforce.publish.api", "pubsub"}, {"http.proxy", "proxy:3128"}}));
+  EXPECT_THAT(errors(report),
+              ElementsAre("salesforce.publish.api: pubsub cannot be used with http.proxy: the "
+                          "Pub/Sub API connection does not go through a proxy; use rest, or reach "
+                          "the Pub/Sub endpoint directly"));
+  EXPECT_TRUE(validate_connector(with(valid_connector(), {{"salesforce.publish.api", "pubsub"}}))
+                  .ok());
+}
+
 TEST(ValidateConnector, TypesMustParse) {
   ValidationReport report = validate_connector(
       with(valid_connector(), {
