@@ -81,7 +81,7 @@ ReportTopicSettings report_topic(const ConfigView& view, std::string_view side,
     return f;
   };
   ReportTopicSettings topic;
-  topic.name = resolve_topic_name(view.string(base + ".name"), connector);
+  topic.name = resolve_topic_name(std::string(trim(view.string(base + ".name"))), connector);
   topic.replication_factor = static_cast<int16_t>(view.integer(base + ".replication.factor"));
   topic.partitions = static_cast<int32_t>(view.integer(base + ".partitions"));
   topic.key_format = format("key");
@@ -158,7 +158,7 @@ Result<ConnectorConfig> ConnectorConfig::from(const Properties& properties) {
   errors.retry_delay_max = millis(view, "errors.retry.delay.max.ms");
   errors.log_enable = view.boolean("errors.log.enable");
   errors.log_include_messages = view.boolean("errors.log.include.messages");
-  errors.dlq_topic = view.string("errors.deadletterqueue.topic.name");
+  errors.dlq_topic = std::string(trim(view.string("errors.deadletterqueue.topic.name")));
   errors.dlq_replication_factor =
       static_cast<int16_t>(view.integer("errors.deadletterqueue.topic.replication.factor"));
   errors.dlq_context_headers_enable = view.boolean("errors.deadletterqueue.context.headers.enable");

@@ -59,7 +59,7 @@ struct ErrorSettings {
   std::chrono::milliseconds retry_delay_max{0};
   bool log_enable = false;
   bool log_include_messages = false;
-  std::string dlq_topic;  // empty: no dead letter queue
+  std::string dlq_topic;  // trimmed; empty: no dead letter queue
   int16_t dlq_replication_factor = 0;
   bool dlq_context_headers_enable = false;
 

@@ -83,13 +83,6 @@ std::string join_names(const std::vector<std::string>& items, const char* separa
   return out;
 }
 
-std::string trimmed(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  size_t end = text.find_last_not_of(" \t");
-  return text.substr(begin, end - begin + 1);
-}
-
 // Settings for librdkafka: Java-only names (key.serializer, max.block.ms, ...) are dropped, and
 // said so once, for connector task 0.
 std::map<std::string, std::string> for_librdkafka(std::map<std::string, std::string> properties,
@@ -179,7 +172,7 @@ Status ConnectorRuntime::prepare() {
 
 void ConnectorRuntime::create_topics(spdlog::logger& log) {
   // kafka-connect.md §2.4: the DLQ topic has 1 partition and the configured replication factor.
-  std::string dlq = trimmed(connector_.errors.dlq_topic);
+  std::string dlq = connector_.errors.dlq_topic;
   if (!dlq.empty()) {
     auto admin = config::admin_settings_for(worker_, connector_);
     ensure_topic(for_librdkafka(admin, "admin", &log),
@@ -195,7 +188,7 @@ void ConnectorRuntime::create_topics(spdlog::logger& log) {
   auto admin = for_librdkafka(config::reporter_admin_settings_for(connector_), "reporter admin",
                               &log);
   for (const auto* topic : {&reporter.result, &reporter.error}) {
-    std::string name = trimmed(topic->name);
+    const std::string& name = topic->name;
     if (name.empty()) continue;
     ensure_topic(admin, {name, topic->partitions, topic->replication_factor}, "reporter", log);
   }
@@ -292,7 +285,7 @@ sink::ReportingSettings ConnectorRuntime::reporting_settings(int task_id,
   sink::ReportingSettings r;
   r.errors_log_enable = connector_.errors.log_enable;
   r.errors_log_include_messages = connector_.errors.log_include_messages;
-  r.dlq_topic = trimmed(connector_.errors.dlq_topic);
+  r.dlq_topic = connector_.errors.dlq_topic;
   r.dlq_context_headers = connector_.errors.dlq_context_headers_enable;
   if (!r.dlq_topic.empty()) {
     // The worker's security settings first, as for the consumer, so producer.* and
@@ -305,8 +298,8 @@ sink::ReportingSettings ConnectorRuntime::reporting_settings(int task_id,
   }
   const auto& reporter = connector_.reporter;
   if (!reporter.bootstrap_servers.empty()) {
-    r.result_topic = trimmed(reporter.result.name);
-    r.error_topic = trimmed(reporter.error.name);
+    r.result_topic = reporter.result.name;
+    r.error_topic = reporter.error.name;
     r.result_format = report_format(reporter.result);
     r.error_format = report_format(reporter.error);
     r.reporter_producer = for_librdkafka(config::reporter_producer_settings_for(connector_, task_id),

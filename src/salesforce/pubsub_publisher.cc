@@ -114,13 +114,6 @@ PubSubPublisher::~PubSubPublisher() {
   close_stream();
 }
 
-Backoff PubSubPublisher::make_backoff() const {
-  const BackoffPolicy policy{Clock::Duration(settings_.retry_backoff_base_ms),
-                             Clock::Duration(settings_.retry_backoff_max_ms),
-                             Clock::Duration(settings_.request_max_retries_time_ms)};
-  return Backoff(policy, clock_, random_, stop_);
-}
-
 void PubSubPublisher::add_metadata(grpc::ClientContext& context, const Session& session) const {
   // §3.4: every RPC carries the token, the instance URL and the org id.
   context.AddMetadata("accesstoken", session.access_token.reveal());
@@ -235,7 +228,7 @@ Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
   std::vector<size_t> pending(events.size());
   for (size_t i = 0; i < events.size(); ++i) pending[i] = i;
   std::string encoded_with;
-  Backoff backoff = make_backoff();
+  Backoff backoff = request_backoff(settings_, clock_, random_, stop_);
   const std::string what = fmt::format("publishing to {}", topic_);
 
   while (!pending.empty()) {
@@ -249,12 +242,7 @@ Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
       if (schema.error().code == "PUBSUB_UNAUTHENTICATED") (void)tokens_->refresh(session->access_token);
       if (schema.error().kind != ErrorKind::kTransient) return schema.error();
       logger_->warn("{}; retrying", schema.error().message);
-      if (!backoff.wait()) {
-        return Error::transient(schema.error().code,
-                                fmt::format("{} (gave up after request.max.retries.time.ms={})",
-                                            schema.error().message,
-                                            settings_.request_max_retries_time_ms));
-      }
+      if (!backoff.wait()) return retries_exhausted(backoff, settings_, what, schema.error());
       continue;
     }
     if (encoded_with != encoder_->schema_id()) {
@@ -315,12 +303,7 @@ Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
       }
       if (failure.kind != ErrorKind::kTransient) return failure;
       logger_->warn("{}; reconnecting", failure.message);
-      if (!backoff.wait()) {
-        return Error::transient(failure.code,
-                                fmt::format("{} (gave up after request.max.retries.time.ms={})",
-                                            failure.message,
-                                            settings_.request_max_retries_time_ms));
-      }
+      if (!backoff.wait()) return retries_exhausted(backoff, settings_, what, failure);
       continue;
     }
     if (static_cast<size_t>(response.results_size()) != count) {

@@ -70,7 +70,6 @@ class PubSubPublisher : public sink::EventPublisher {
                           eventbus::v1::PublishResponse* response);
   void close_stream();
   Error rpc_error(const grpc::Status& status, std::string_view what) const;
-  Backoff make_backoff() const;
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<eventbus::v1::PubSub::Stub> stub_;

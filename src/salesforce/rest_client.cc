@@ -204,11 +204,28 @@ RestClient::RestClient(std::shared_ptr<TokenProvider> tokens, Clock& clock, Rand
 
 RestClient::~RestClient() = default;
 
+Backoff request_backoff(const ClientSettings& settings, Clock& clock, Random& random,
+                        StopSignal* stop) {
+  const BackoffPolicy policy{Clock::Duration(settings.retry_backoff_base_ms),
+                             Clock::Duration(settings.retry_backoff_max_ms),
+                             Clock::Duration(settings.request_max_retries_time_ms)};
+  return Backoff(policy, clock, random, stop);
+}
+
+Error retries_exhausted(const Backoff& backoff, const ClientSettings& settings,
+                        std::string_view what, const Error& last) {
+  if (backoff.stop_requested()) {
+    return Error::transient("STOPPED", fmt::format("stopped while {}", what));
+  }
+  return Error::transient(last.code,
+                          fmt::format("{} kept failing for {} ms over {} attempts "
+                                      "(request.max.retries.time.ms={}); last error: {}",
+                                      what, backoff.elapsed().count(), backoff.retries() + 1,
+                                      settings.request_max_retries_time_ms, last.message));
+}
+
 Backoff RestClient::make_backoff() const {
-  const BackoffPolicy policy{Clock::Duration(settings_.retry_backoff_base_ms),
-                             Clock::Duration(settings_.retry_backoff_max_ms),
-                             Clock::Duration(settings_.request_max_retries_time_ms)};
-  return Backoff(policy, clock_, random_, stop_);
+  return request_backoff(settings_, clock_, random_, stop_);
 }
 
 void RestClient::note_limit_info(const HttpResponse& response) {
@@ -354,14 +371,7 @@ Result<HttpResponse> RestClient::send_with_retry(const std::string& method, cons
 }
 
 Error RestClient::gave_up(const Backoff& backoff, std::string_view what, const Error& last) const {
-  if (backoff.stop_requested()) {
-    return Error::transient("STOPPED", fmt::format("stopped while {}", what));
-  }
-  return Error::transient(last.code,
-                          fmt::format("{} kept failing for {} ms over {} attempts "
-                                      "(request.max.retries.time.ms={}); last error: {}",
-                                      what, backoff.elapsed().count(), backoff.retries() + 1,
-                                      settings_.request_max_retries_time_ms, last.message));
+  return retries_exhausted(backoff, settings_, what, last);
 }
 
 Result<nlohmann::json> RestClient::get_json(const std::string& path, std::string_view what) {

@@ -140,6 +140,14 @@ class RestClient {
   bool single_record_requests_ = false;
 };
 
+// The retry sequence of one Salesforce request: settings' backoff shape within
+// request.max.retries.time.ms. Shared by the REST client and the Pub/Sub publisher.
+Backoff request_backoff(const ClientSettings& settings, Clock& clock, Random& random,
+                        StopSignal* stop);
+// The transient Error once `backoff` has given up on `what` (or a stop ended it).
+Error retries_exhausted(const Backoff& backoff, const ClientSettings& settings,
+                        std::string_view what, const Error& last);
+
 // Parses "api-usage=10018/100000; api-bursts=1/750" (§2.5); nullopt if absent or malformed.
 std::optional<ApiUsage> parse_limit_info(std::string_view header);
 

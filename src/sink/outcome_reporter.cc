@@ -30,13 +30,7 @@ Result<std::unique_ptr<OutcomeReporter>> OutcomeReporter::create(
   if (self->settings_.reporter_enabled()) {
     auto producer = kafka::Producer::create(
         self->settings_.reporter_producer, [self](const kafka::Delivery& delivery) {
-          if (!delivery.error) return;
-          // Reports are an audit trail, not the data: a lost one is logged, never retried
-          // past the producer's own retries, and holds nothing back.
-          if (self->report_failures_++ % 1000 == 0) {
-            self->log_->warn("reporter: {} ({} report(s) lost so far)", delivery.error->message,
-                             self->report_failures_);
-          }
+          if (delivery.error) self->report_lost(delivery.error->message);
         });
     if (!producer.ok()) {
       return Error{producer.error().kind, producer.error().code,
@@ -62,9 +56,14 @@ Status OutcomeReporter::dead_letter(const kafka::Record& record, const ErrantRec
 
 void OutcomeReporter::report(kafka::OutgoingRecord record) {
   Status queued = reporter_->produce(record, 0);
-  if (!queued.ok() && report_failures_++ % 1000 == 0) {
-    log_->warn("reporter: {} ({} report(s) lost so far)", queued.error().message,
-               report_failures_);
+  if (!queued.ok()) report_lost(queued.error().message);
+}
+
+void OutcomeReporter::report_lost(const std::string& cause) {
+  // Reports are an audit trail, not the data: a lost one is logged (once in a thousand), never
+  // retried past the producer's own retries, and holds nothing back.
+  if (report_failures_++ % 1000 == 0) {
+    log_->warn("reporter: {} ({} report(s) lost so far)", cause, report_failures_);
   }
 }
 

@@ -76,6 +76,7 @@ class OutcomeReporter {
   OutcomeReporter(ReportingSettings settings, TaskIdentity task,
                   std::shared_ptr<spdlog::logger> log);
   void report(kafka::OutgoingRecord record);
+  void report_lost(const std::string& cause);
 
   ReportingSettings settings_;
   TaskIdentity task_;

@@ -304,11 +304,9 @@ void SinkTask::dispatch_batches() {
     if (events.empty()) continue;
     for (const auto& record : batch.records) {
       auto tp = partition_of(record);
-      if (batch.partitions.empty() || batch.partitions.back() != tp) {
-        if (std::find(batch.partitions.begin(), batch.partitions.end(), tp) ==
-            batch.partitions.end()) {
-          batch.partitions.push_back(tp);
-        }
+      if (std::find(batch.partitions.begin(), batch.partitions.end(), tp) ==
+          batch.partitions.end()) {
+        batch.partitions.push_back(tp);
       }
     }
     for (const auto& tp : batch.partitions) busy_[tp]++;
