@@ -12,7 +12,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "common/http_client.h"
 #include "common/logging.h"
 #include "config/connector_file.h"
 #include "config/properties.h"
@@ -20,6 +19,7 @@
 #include "lib/avro_writer.h"
 #include "lib/fixtures.h"
 #include "lib/kafka_client.h"
+#include "lib/seed_event.h"
 #include "runtime/connector_runtime.h"
 #include "runtime/signals.h"
 #include "salesforce_emulator/emulator.h"
@@ -34,57 +34,8 @@ constexpr const char* kDeadLetterTopic = "sfpe-demo-dlq";
 constexpr const char* kSuccessTopic = "sfpe-demo-success";  // reporter.result.topic.name default
 constexpr const char* kErrorTopic = "sfpe-demo-error";      // reporter.error.topic.name default
 
-// The value schema the Platform Events source connector registers (confluent-connector.md §5.2),
-// for the seed's ConfluentEvent__e, with a Date and a Date/Time custom field added.
-constexpr const char* kValueSchema = R"({"type":"record","name":"ConfluentEvent__e","namespace":"io.confluent.salesforce",
- "fields":[
-  {"name":"ReplayId","type":["null","string"],"default":null},
-  {"name":"CreatedDate","type":["null",{"type":"long","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Timestamp","logicalType":"timestamp-millis"}],"default":null},
-  {"name":"CreatedById","type":["null","string"],"default":null},
-  {"name":"EventUuid","type":["null","string"],"default":null},
-  {"name":"TextField__c","type":["null","string"],"default":null},
-  {"name":"NumberField__c","type":["null","double"],"default":null},
-  {"name":"BooleanField__c","type":["null","boolean"],"default":null},
-  {"name":"DateField__c","type":["null",{"type":"int","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Date","logicalType":"date"}],"default":null},
-  {"name":"DateTimeField__c","type":["null",{"type":"long","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Timestamp","logicalType":"timestamp-millis"}],"default":null},
-  {"name":"_ObjectType","type":["null","string"],"default":null},
-  {"name":"_EventType","type":["null","string"],"default":null}]})";
-
 std::string bin_dir() {
   return std::filesystem::canonical("/proc/self/exe").parent_path().string();
-}
-
-nlohmann::json sample_record(int i) {
-  const int64_t base_ms = 1553542991336;  // the seed's CreatedDate
-  return {
-      {"ReplayId", std::to_string(44479 + i)},
-      {"CreatedDate", base_ms + i * 1000},
-      {"CreatedById", "0051U000004EE5wQAG"},
-      {"EventUuid", fmt::format("b1c29a9d-0000-4000-8000-{:012d}", i)},
-      {"TextField__c", fmt::format("This is a Text field #{}", i)},
-      {"NumberField__c", 33.0 + i},
-      {"BooleanField__c", i % 2 == 0},
-      {"DateField__c", 17980 + (i % 365)},  // days since 1970-01-01: 2019-03-25 onwards
-      {"DateTimeField__c", base_ms + i * 60000},
-      {"_ObjectType", "ConfluentEvent__e"},
-      {"_EventType", "VrdbV-4eqHB3hllFiCjIrw"},
-  };
-}
-
-Result<int32_t> register_schema(const std::string& registry_url) {
-  HttpClient http;
-  HttpRequest request;
-  request.method = "POST";
-  request.url = fmt::format("{}/subjects/{}-value/versions", registry_url, kTopic);
-  request.headers = {{"Content-Type", "application/vnd.schemaregistry.v1+json"}};
-  request.body = nlohmann::json{{"schema", kValueSchema}}.dump();
-  auto response = http.send(request);
-  if (!response.ok()) return response.error();
-  if (response->status != 200) {
-    return Error::fatal("DEMO", fmt::format("schema registration failed: HTTP {} {}",
-                                            response->status, response->body));
-  }
-  return nlohmann::json::parse(response->body).at("id").get<int32_t>();
 }
 
 // Bad record `j`: bytes without the Schema Registry framing, a frame naming a schema id the
@@ -94,14 +45,15 @@ Result<std::string> bad_record(int j, int32_t schema_id) {
     case 0:
       return std::string("not an Avro record");
     case 1: {
-      auto datum = testing::encode_avro_json_datum(kValueSchema, sample_record(j));
+      auto datum = testing::encode_avro_json_datum(testing::kSeedEventSchema,
+                                                   testing::seed_event_record(j));
       if (!datum.ok()) return datum.error();
       return testing::confluent_frame(schema_id + 1000, *datum);
     }
     default: {
-      nlohmann::json record = sample_record(j);
+      nlohmann::json record = testing::seed_event_record(j);
       record["TextField__c"] = std::string(300, 'x');
-      auto datum = testing::encode_avro_json_datum(kValueSchema, record);
+      auto datum = testing::encode_avro_json_datum(testing::kSeedEventSchema, record);
       if (!datum.ok()) return datum.error();
       return testing::confluent_frame(schema_id, *datum);
     }
@@ -114,7 +66,8 @@ Status produce_samples(const std::string& bootstrap, int32_t schema_id, int reco
   if (!producer.ok()) return producer.error();
   int next_bad = 0;
   for (int i = 0; i < records; ++i) {
-    auto datum = testing::encode_avro_json_datum(kValueSchema, sample_record(i));
+    auto datum = testing::encode_avro_json_datum(testing::kSeedEventSchema,
+                                                 testing::seed_event_record(i));
     if (!datum.ok()) return datum.error();
     Status sent = (*producer)->produce(kTopic, i % kPartitions, std::nullopt,
                                        testing::confluent_frame(schema_id, *datum));
@@ -200,7 +153,8 @@ int run_demo(const DemoOptions& options) {
             << "  Schema Registry  " << registry->url << "\n"
             << "  Salesforce       " << salesforce->url << "\n";
 
-  auto schema_id = register_schema(registry->url);
+  auto schema_id =
+      registry->register_schema(fmt::format("{}-value", kTopic), testing::kSeedEventSchema);
   if (!schema_id.ok()) {
     std::cerr << "demo: " << schema_id.error().message << "\n";
     return 1;

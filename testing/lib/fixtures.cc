@@ -68,6 +68,20 @@ Result<SchemaRegistryFixture> SchemaRegistryFixture::start(const std::string& bi
   return SchemaRegistryFixture{std::move(started->process), started->value};
 }
 
+Result<int32_t> SchemaRegistryFixture::register_schema(const std::string& subject,
+                                                       const std::string& schema_json) const {
+  httplib::Client client(url);
+  auto response = client.Post(fmt::format("/subjects/{}/versions", subject),
+                              nlohmann::json{{"schema", schema_json}}.dump(),
+                              "application/vnd.schemaregistry.v1+json");
+  if (!response || response->status != 200) {
+    return Error::permanent(
+        "FIXTURE", fmt::format("registering a schema under {} at {} failed: {}", subject, url,
+                               response ? response->body : httplib::to_string(response.error())));
+  }
+  return nlohmann::json::parse(response->body).at("id").get<int32_t>();
+}
+
 Status SchemaRegistryFixture::fail_next(int requests) const {
   httplib::Client client(url);
   auto response = client.Put("/__registry/faults",

@@ -32,6 +32,8 @@ struct SchemaRegistryFixture {
   std::string url;  // "http://127.0.0.1:PORT"
 
   static Result<SchemaRegistryFixture> start(const std::string& bin_dir);
+  // Registers `schema_json` (Avro) under `subject`; returns the schema id.
+  Result<int32_t> register_schema(const std::string& subject, const std::string& schema_json) const;
   // The next `requests` requests fail with the registry's backend error (HTTP 500).
   Status fail_next(int requests) const;
 };
@@ -47,7 +49,8 @@ struct SalesforceEmulatorFixture {
                                                  const std::string& config_json_path = "",
                                                  const std::vector<std::string>& extra_args = {});
 
-  // The control API (/__emulator): accepted events as [{"event","fields","id","uuid"}...],
+  // The control API (/__emulator): accepted events as
+  // [{"event","fields","id","uuid","accepted_at_us"}...] (emulator.h's RecordedEvent),
   // the stats object, fault injection (Faults fields; missing keys = defaults).
   Result<nlohmann::json> events() const;
   Status clear_events() const;

@@ -14,11 +14,14 @@ namespace sfpe::testing {
 using kafka::KafkaHandle;
 using kafka::PartitionList;
 
-Result<std::unique_ptr<TestProducer>> TestProducer::create(const std::string& bootstrap_servers) {
-  auto conf = kafka::make_conf({{"bootstrap.servers", bootstrap_servers},
-                                {"acks", "all"},
-                                {"linger.ms", "5"},
-                                {"enable.idempotence", "true"}});
+Result<std::unique_ptr<TestProducer>> TestProducer::create(
+    const std::string& bootstrap_servers, const std::map<std::string, std::string>& overrides) {
+  std::map<std::string, std::string> properties = {{"bootstrap.servers", bootstrap_servers},
+                                                   {"acks", "all"},
+                                                   {"linger.ms", "5"},
+                                                   {"enable.idempotence", "true"}};
+  for (const auto& [name, value] : overrides) properties[name] = value;
+  auto conf = kafka::make_conf(properties);
   if (!conf.ok()) return conf.error();
   std::unique_ptr<TestProducer> producer(new TestProducer());
   rd_kafka_conf_set_opaque(conf->get(), producer.get());
@@ -130,8 +133,11 @@ Result<std::vector<int64_t>> committed_offsets(const std::string& bootstrap_serv
   return result;
 }
 
-Result<std::vector<int64_t>> end_offsets(const std::string& bootstrap_servers,
-                                         const std::string& topic, int partitions) {
+namespace {
+
+// The high (or low) watermark of each partition 0..partitions-1 of `topic`.
+Result<std::vector<int64_t>> watermarks(const std::string& bootstrap_servers,
+                                        const std::string& topic, int partitions, bool high_marks) {
   auto rk = make_plain_consumer(bootstrap_servers, "sfpe-test-watermarks");
   if (!rk.ok()) return rk.error();
   std::vector<int64_t> result;
@@ -140,10 +146,22 @@ Result<std::vector<int64_t>> end_offsets(const std::string& bootstrap_servers,
     rd_kafka_resp_err_t err =
         rd_kafka_query_watermark_offsets(rk->get(), topic.c_str(), p, &low, &high, 10000);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Error::transient("WATERMARKS", rd_kafka_err2str(err));
-    result.push_back(high);
+    result.push_back(high_marks ? high : low);
   }
   rd_kafka_consumer_close(rk->get());
   return result;
+}
+
+}  // namespace
+
+Result<std::vector<int64_t>> end_offsets(const std::string& bootstrap_servers,
+                                         const std::string& topic, int partitions) {
+  return watermarks(bootstrap_servers, topic, partitions, true);
+}
+
+Result<std::vector<int64_t>> start_offsets(const std::string& bootstrap_servers,
+                                           const std::string& topic, int partitions) {
+  return watermarks(bootstrap_servers, topic, partitions, false);
 }
 
 namespace {

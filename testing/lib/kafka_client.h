@@ -18,7 +18,10 @@ namespace sfpe::testing {
 
 class TestProducer {
  public:
-  static Result<std::unique_ptr<TestProducer>> create(const std::string& bootstrap_servers);
+  // acks=all, idempotent, linger.ms=5; `overrides` replace or add librdkafka properties.
+  static Result<std::unique_ptr<TestProducer>> create(
+      const std::string& bootstrap_servers,
+      const std::map<std::string, std::string>& overrides = {});
   ~TestProducer();
 
   // Queues one record; partition -1 lets the partitioner choose.
@@ -44,6 +47,10 @@ Result<std::vector<int64_t>> committed_offsets(const std::string& bootstrap_serv
 // High watermark of each partition 0..partitions-1 of `topic`.
 Result<std::vector<int64_t>> end_offsets(const std::string& bootstrap_servers,
                                          const std::string& topic, int partitions);
+// Low watermark (log start offset) of each partition 0..partitions-1 of `topic`: above 0 once
+// the oldest records were deleted (librdkafka's mock cluster keeps 5 MB a partition).
+Result<std::vector<int64_t>> start_offsets(const std::string& bootstrap_servers,
+                                           const std::string& topic, int partitions);
 
 // Every record of `topic`, all its partitions (found from the cluster's metadata), from the
 // beginning up to each partition's high watermark as it is when called: key, value (nullopt for
@@ -66,7 +73,7 @@ namespace sfpe::testing {
 
 // Creates `topic` through the Admin API (for a real cluster; librdkafka's mock cluster rejects
 // CreateTopics, so fixtures pre-create topics there). An existing topic is not an error.
-Status create_topic(const std::string& bootstrap_servers, const std::string& topic,
-                    int partitions, int replication_factor = 1);
+Status create_topic(const std::string& bootstrap_servers, const std::string& topic, int partitions,
+                    int replication_factor = 1);
 
 }  // namespace sfpe::testing

@@ -150,7 +150,11 @@ std::optional<ordered_json> parse_body(const std::string& body, ApiError* error)
 }
 
 json to_json(const RecordedEvent& event) {
-  return {{"event", event.event}, {"fields", event.fields}, {"id", event.id}, {"uuid", event.uuid}};
+  return {{"event", event.event},
+          {"fields", event.fields},
+          {"id", event.id},
+          {"uuid", event.uuid},
+          {"accepted_at_us", event.accepted_at_us}};
 }
 
 std::vector<std::string> split_path(std::string_view path) {
@@ -166,6 +170,12 @@ std::vector<std::string> split_path(std::string_view path) {
 }
 
 }  // namespace
+
+int64_t wall_clock_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 json faults_to_json(const Faults& faults) {
   return {{"latency_ms", faults.latency_ms},
@@ -251,6 +261,11 @@ Status SalesforceEmulator::start(const std::string& host, int port) {
     return new httplib::ThreadPool(32);
   };
   server_->set_keep_alive_max_count(1000);
+  // httplib writes a response's headers and body separately: without TCP_NODELAY the body waits
+  // (Nagle) for the client's delayed ACK of the headers, about 40 ms on Linux, on every request
+  // of a kept-alive connection after the first few. That latency would be the emulator's, not
+  // Salesforce's, and the `latency_ms` fault is the only latency the emulator should add.
+  server_->set_tcp_nodelay(true);
   auto handler = [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response);
   };
@@ -811,8 +826,9 @@ std::vector<SalesforceEmulator::Outcome> SalesforceEmulator::save_locked(
     Outcome& outcome = outcomes[i];
     if (!outcome.success) continue;
     // §2.1: ids look like e00xx0000000001AAA and identify nothing; the UUID is the EventUuid.
-    outcome.event = RecordedEvent{records[i].event->name, json(records[i].fields),
-                                  fmt::format("e00xx{:010d}AAA", next_id_++), random_uuid()};
+    outcome.event =
+        RecordedEvent{records[i].event->name, json(records[i].fields),
+                      fmt::format("e00xx{:010d}AAA", next_id_++), random_uuid(), wall_clock_us()};
     events_.push_back(outcome.event);
     ++events_published_;
     ++hour_published_;

@@ -8,6 +8,7 @@
 
 #include <grpcpp/support/status_code_enum.h>
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -50,6 +51,9 @@ struct RecordedEvent {
   std::string id;         // the SaveResult id (Pub/Sub: the same numbering, its replay id)
   std::string uuid;       // the EventUuid returned in errors[0].message (§2.1); Pub/Sub: a new
                           // one, which the publisher never sees (§6)
+  int64_t accepted_at_us = 0;  // when the emulator accepted it: wall clock, microseconds since
+                               // the Unix epoch (after any latency fault), so a benchmark can
+                               // time a record from its Kafka append to Salesforce's acceptance
 };
 
 struct Faults {
@@ -92,6 +96,9 @@ struct PubSubAuth {
   std::string tenant_id;     // "tenantid"
 };
 
+// The wall clock in microseconds since the Unix epoch: RecordedEvent::accepted_at_us.
+int64_t wall_clock_us();
+
 nlohmann::json faults_to_json(const Faults& faults);
 // Missing keys keep their defaults; an unknown key or a non-integer value is an Error naming it.
 Result<Faults> faults_from_json(const nlohmann::json& json);
@@ -111,7 +118,9 @@ class SalesforceEmulator {
   std::string pubsub_endpoint() const;  // "127.0.0.1:PORT": plaintext gRPC, the Pub/Sub API
   void stop();
 
-  std::vector<RecordedEvent> events() const;  // accepted events, in acceptance order
+  // Accepted events, in acceptance order. The control API lists them as
+  // {"events":[{"event","fields","id","uuid","accepted_at_us"}...]}.
+  std::vector<RecordedEvent> events() const;
   void clear_events();
   // {"requests":{"token","versions","describe","limits","sobject","collections",
   //              "pubsub_get_topic","pubsub_get_schema","pubsub_publish","pubsub_streams",

@@ -266,7 +266,8 @@ std::optional<PubSubFailure> SalesforceEmulator::pubsub_publish(
       continue;
     }
     events_.push_back(RecordedEvent{served->second.event.name, std::move(event_fields->fields),
-                                    fmt::format("e00xx{:010d}AAA", number), random_uuid()});
+                                    fmt::format("e00xx{:010d}AAA", number), random_uuid(),
+                                    wall_clock_us()});
   }
   response->set_schema_id(request.events().empty() ? current_schema_id
                                                    : request.events(0).schema_id());
