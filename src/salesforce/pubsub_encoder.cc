@@ -94,6 +94,13 @@ Result<PubSubEncoder> PubSubEncoder::from_schema(const std::string& schema_json,
   return encoder;
 }
 
+bool PubSubEncoder::has_field(std::string_view name) const {
+  for (const Field& field : fields_) {
+    if (field.name == name) return true;
+  }
+  return false;
+}
+
 Result<std::string> PubSubEncoder::encode(const nlohmann::ordered_json& event,
                                           int64_t created_date_ms,
                                           const std::string& created_by_id) const {

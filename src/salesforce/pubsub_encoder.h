@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,8 @@ class PubSubEncoder {
                              const std::string& created_by_id) const;
 
   const std::string& schema_id() const { return schema_id_; }
+  // Whether the schema has a field of that name (CreatedDate and CreatedById included).
+  bool has_field(std::string_view name) const;
 
  private:
   enum class Kind { kNull, kBoolean, kInt, kLong, kFloat, kDouble, kString, kBytes };

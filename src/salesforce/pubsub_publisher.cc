@@ -1,6 +1,8 @@
 #include "salesforce/pubsub_publisher.h"
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -57,6 +59,17 @@ bool is_transient(grpc::StatusCode code) {
     default:
       return false;
   }
+}
+
+// The first field of `event` that `encoder`'s schema lacks, if any. Such an event cannot be
+// encoded with that schema, whatever its other values.
+std::optional<std::string> field_not_in_schema(const PubSubEncoder& encoder,
+                                               const nlohmann::json& event) {
+  if (!event.is_object()) return std::nullopt;
+  for (const auto& [name, value] : event.items()) {
+    if (!encoder.has_field(name)) return name;
+  }
+  return std::nullopt;
 }
 
 std::string read_file(const std::string& path) {
@@ -129,8 +142,11 @@ Error PubSubPublisher::rpc_error(const grpc::Status& status, std::string_view wh
   return Error::fatal(code, message);
 }
 
-Status PubSubPublisher::refresh_schema(const Session& session) {
-  if (encoder_ && clock_.now() - topic_checked_ < kTopicRecheck) return ok_status();
+Status PubSubPublisher::refresh_schema(const Session& session,
+                                       const std::string* forced_by_field) {
+  if (forced_by_field == nullptr && encoder_ && clock_.now() - topic_checked_ < kTopicRecheck) {
+    return ok_status();
+  }
   grpc::ClientContext topic_context;
   add_metadata(topic_context, session);
   topic_context.set_deadline(std::chrono::system_clock::now() + kUnaryDeadline);
@@ -146,7 +162,14 @@ Status PubSubPublisher::refresh_schema(const Session& session) {
                                     topic_));
   }
   topic_checked_ = clock_.now();
-  if (encoder_ && encoder_->schema_id() == topic.schema_id()) return ok_status();
+  ++topic_reads_;
+  if (encoder_ && encoder_->schema_id() == topic.schema_id()) {
+    if (forced_by_field != nullptr) {
+      logger_->debug("{} still has schema {}, which has no field {}", topic_,
+                     topic.schema_id(), *forced_by_field);
+    }
+    return ok_status();
+  }
 
   grpc::ClientContext schema_context;
   add_metadata(schema_context, session);
@@ -158,11 +181,26 @@ Status PubSubPublisher::refresh_schema(const Session& session) {
   if (!status.ok()) return rpc_error(status, "reading schema " + topic.schema_id());
   auto encoder = PubSubEncoder::from_schema(schema.schema_json(), topic.schema_id());
   if (!encoder.ok()) return encoder.error();
-  if (encoder_) {
+  if (encoder_ && forced_by_field != nullptr) {
+    logger_->info("{} now has schema {} (was {}), asked at once for an event with field {}",
+                  topic_, topic.schema_id(), encoder_->schema_id(), *forced_by_field);
+  } else if (encoder_) {
     logger_->info("{} now has schema {} (was {})", topic_, topic.schema_id(), encoder_->schema_id());
   }
   encoder_ = std::move(encoder.value());
   return ok_status();
+}
+
+bool PubSubPublisher::may_force_topic_recheck(uint64_t topic_reads_at_start) {
+  // The topic was asked during this call: the schema is as current as a recheck would make it.
+  if (topic_reads_ != topic_reads_at_start) return false;
+  // Rate-limited on the clock rather than allowed once per batch: records with a field the event
+  // truly lacks may keep coming, batch after batch, and each would otherwise cost a GetTopic (a
+  // unary call; Salesforce throttles a tenant's bursts of those, §3.7).
+  const auto now = clock_.now();
+  if (last_forced_recheck_ && now - *last_forced_recheck_ < kForcedTopicRecheck) return false;
+  last_forced_recheck_ = now;
+  return true;
 }
 
 void PubSubPublisher::close_stream() {
@@ -227,17 +265,25 @@ Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
   std::vector<std::string> payloads(events.size());
   std::vector<size_t> pending(events.size());
   for (size_t i = 0; i < events.size(); ++i) pending[i] = i;
+  // Events the schema of `encoded_with` could not encode: encoded again, with the events not yet
+  // sent, if the schema changes during this call.
+  std::vector<size_t> unencodable;
   std::string encoded_with;
+  // An event named a field the cached schema lacks: the topic is asked again before anything
+  // of the batch is sent (the field may just have been added to the event in Salesforce).
+  std::optional<std::string> recheck_for_field;
+  const uint64_t topic_reads_at_start = topic_reads_;
   Backoff backoff = request_backoff(settings_, clock_, random_, stop_);
   const std::string what = fmt::format("publishing to {}", topic_);
 
-  while (!pending.empty()) {
+  while (!pending.empty() || recheck_for_field) {
     auto session = tokens_->session();
     if (!session.ok()) return session.error();
     if (stop_ != nullptr && stop_->stop_requested()) {
       return Error::transient("STOPPED", what + ": interrupted by shutdown");
     }
-    Status schema = refresh_schema(*session);
+    // A forced recheck that fails is retried like any other (backoff, then the call fails).
+    Status schema = refresh_schema(*session, recheck_for_field ? &*recheck_for_field : nullptr);
     if (!schema.ok()) {
       if (schema.error().code == "PUBSUB_UNAUTHENTICATED") (void)tokens_->refresh(session->access_token);
       if (schema.error().kind != ErrorKind::kTransient) return schema.error();
@@ -245,17 +291,31 @@ Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
       if (!backoff.wait()) return retries_exhausted(backoff, settings_, what, schema.error());
       continue;
     }
+    recheck_for_field.reset();
     if (encoded_with != encoder_->schema_id()) {
+      // Every event not yet sent is encoded with the current schema: at first, and again when
+      // the schema changed during this call, those the previous schema could not encode included
+      // (in their original order).
+      if (!unencodable.empty()) {
+        pending.insert(pending.end(), unencodable.begin(), unencodable.end());
+        std::sort(pending.begin(), pending.end());
+        unencodable.clear();
+      }
       // §3.5: CreatedDate is required (its value is not checked) and CreatedById is the
       // authenticated user.
       const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
+      std::optional<std::string> lacked_field;
       std::vector<size_t> sendable;
       for (size_t index : pending) {
+        outcomes[index] = sink::PublishOutcome{};
         auto payload = encoder_->encode(events[index], now_ms, session->user_id);
         if (!payload.ok()) {
+          // Permanent unless a newer schema encodes it (see below).
           outcomes[index].error = payload.error();
+          unencodable.push_back(index);
+          if (!lacked_field) lacked_field = field_not_in_schema(*encoder_, events[index]);
           continue;
         }
         if (payload->size() > kMaxEventBytes) {
@@ -271,8 +331,15 @@ Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
       }
       pending = std::move(sendable);
       encoded_with = encoder_->schema_id();
-      if (pending.empty()) break;
+      // At most one forced recheck per call (this call then has asked the topic), and at most
+      // one per kForcedTopicRecheck. Without it the event fails as encoded above: permanently,
+      // naming the field.
+      if (lacked_field && may_force_topic_recheck(topic_reads_at_start)) {
+        recheck_for_field = std::move(lacked_field);
+        continue;
+      }
     }
+    if (pending.empty()) break;
 
     // One request: at most 200 events and 3 MB (§3.6).
     eventbus::v1::PublishRequest request;

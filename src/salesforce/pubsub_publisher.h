@@ -4,9 +4,15 @@
 // task runs several publishers for several in flight). The stream is closed deliberately before
 // the 70 s idle limit (§3.3) and reopened with backoff after any failure; UNAUTHENTICATED
 // refreshes the token and resends.
+//
+// The topic's schema id is checked every few minutes; in between, an event naming a field the
+// cached schema lacks (a field just added to the event in Salesforce) makes the publisher ask the
+// topic again at once, at most once per publish() call and once per kForcedTopicRecheck, and
+// encode the batch again if the schema changed (see publish()).
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -51,6 +57,11 @@ class PubSubPublisher : public sink::EventPublisher {
   static constexpr size_t kMaxEventBytes = 1024 * 1024;
   static constexpr size_t kMaxRequestBytes = 3 * 1024 * 1024;
   static constexpr size_t kMaxEventsPerRequest = 200;
+  // Least time between two rechecks of the topic forced by an event with a field the schema
+  // lacks. A stream of records with a field the event truly lacks then costs at most one
+  // GetTopic per interval, whatever the batch rate. The price: a record using a field just added
+  // to the event still fails if it comes less than this long after such a recheck.
+  static constexpr std::chrono::seconds kForcedTopicRecheck{5};
 
  private:
   struct Stream {
@@ -62,8 +73,15 @@ class PubSubPublisher : public sink::EventPublisher {
     Clock::TimePoint last_write;
   };
 
-  // The topic's current schema, fetched again when the topic reports another id.
-  Status refresh_schema(const Session& session);
+  // The topic's current schema, fetched again when the topic reports another id. The topic is
+  // asked when it was last asked kTopicRecheck ago or more, or at once when `forced_by_field` is
+  // set: the name of an event's field the current schema lacks, for the log.
+  Status refresh_schema(const Session& session, const std::string* forced_by_field = nullptr);
+  // Whether an event with a field the current schema lacks may have the topic asked again now:
+  // not when this publish() call already asked it (`topic_reads_at_start` is topic_reads_ when
+  // the call began), nor within kForcedTopicRecheck of the last forced recheck. When it may,
+  // the recheck is counted as done now.
+  bool may_force_topic_recheck(uint64_t topic_reads_at_start);
   void add_metadata(grpc::ClientContext& context, const Session& session) const;
   // Sends one request on the stream (opening it first if needed) and reads its response.
   grpc::Status round_trip(const Session& session, const eventbus::v1::PublishRequest& request,
@@ -83,6 +101,8 @@ class PubSubPublisher : public sink::EventPublisher {
   std::string topic_;
   std::optional<PubSubEncoder> encoder_;
   Clock::TimePoint topic_checked_;
+  uint64_t topic_reads_ = 0;  // GetTopic calls answered
+  std::optional<Clock::TimePoint> last_forced_recheck_;
   std::optional<Stream> stream_;
   // A stop cancels the call in flight, so that a stalled stream cannot hold up shutdown.
   std::mutex cancel_mutex_;
