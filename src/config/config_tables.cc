@@ -305,8 +305,9 @@ void add_connector_publishing(TableBuilder& t) {
       .def("20")
       .valid(between(0, 60000));
   t.add("salesforce.publish.max.in.flight", kInt, kMedium,
-        "The most batches a task has in flight at once, each on its own connection. sfpe-sink's "
-        "own setting.")
+        "The most batches a task has in flight at once, each on its own connection (REST) or "
+        "stream (Pub/Sub). Unset, it is 4 with `rest` and 8 with `pubsub`, whose requests "
+        "spend no API allocation. sfpe-sink's own setting.")
       .def("4")
       .valid(between(1, 64));
   t.add("salesforce.publish.preserve.partition.order", kBoolean, kMedium,

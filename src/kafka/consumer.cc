@@ -158,7 +158,7 @@ Status Consumer::pause_assigned() {
   return ok_status();
 }
 
-Status Consumer::resume_assigned() {
+Status Consumer::resume_assigned(const std::map<TopicPartition, int64_t>& read_positions) {
   rd_kafka_topic_partition_list_t* raw = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_assignment(handle_.get(), &raw);
   PartitionList assigned(raw);
@@ -169,6 +169,28 @@ Status Consumer::resume_assigned() {
     return Error::transient("KAFKA_RESUME",
                             fmt::format("resuming the assigned partitions failed: {}",
                                         rd_kafka_err2str(err)));
+  }
+  // librdkafka (2.0) handles a resume on its main thread without waking the broker thread that
+  // fetches, which sleeps up to a second when every partition was paused: measured in the
+  // benchmark's fetch debug log as 0.8 s idle after each resume (bench/findings.md). A seek to
+  // the offset the fetcher resumes from anyway wakes it (librdkafka's "fetch start" wake-up).
+  // Only partitions this owner has read in its current assignment are sought, to the offset
+  // after the last record it read: exactly where a resume continues (pausing dropped the
+  // prefetched messages), so the seek skips and repeats nothing.
+  if (!read_positions.empty()) {
+    PartitionList positioned(
+        rd_kafka_topic_partition_list_new(static_cast<int>(read_positions.size())));
+    for (const auto& [tp, offset] : read_positions) {
+      if (offset < 0) continue;
+      rd_kafka_topic_partition_list_add(positioned.get(), tp.topic.c_str(), tp.partition)->offset =
+          offset;
+    }
+    // Asynchronous (timeout 0): nothing is reported back, and nothing needs to be.
+    if (positioned->cnt > 0) {
+      if (rd_kafka_error_t* error = rd_kafka_seek_partitions(handle_.get(), positioned.get(), 0)) {
+        rd_kafka_error_destroy(error);
+      }
+    }
   }
   return ok_status();
 }

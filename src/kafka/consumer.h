@@ -54,7 +54,9 @@ class Consumer {
   // Stops (resumes) fetching for every partition currently assigned; poll() keeps serving the
   // group meanwhile (kafka-connect.md §1.3: a paused task still polls, so it is not evicted).
   Status pause_assigned();
-  Status resume_assigned();
+  // `read_positions`: for each partition read since it was assigned, the offset after the last
+  // record read; the fetcher is woken there at once (see consumer.cc).
+  Status resume_assigned(const std::map<TopicPartition, int64_t>& read_positions = {});
 
   // Makes a poll() that is waiting, or the next one, return at once (from any thread).
   void wake();

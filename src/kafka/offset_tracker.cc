@@ -47,4 +47,12 @@ size_t OffsetTracker::open_count() const {
   return count;
 }
 
+std::map<TopicPartition, int64_t> OffsetTracker::read_positions() const {
+  std::map<TopicPartition, int64_t> positions;
+  for (const auto& [tp, state] : partitions_) {
+    if (state.next_after_highest >= 0) positions.emplace(tp, state.next_after_highest);
+  }
+  return positions;
+}
+
 }  // namespace sfpe::kafka

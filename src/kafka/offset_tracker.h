@@ -38,6 +38,9 @@ class OffsetTracker {
 
   size_t open_count() const;
 
+  // For each partition tracked since it was assigned: one past the highest offset tracked.
+  std::map<TopicPartition, int64_t> read_positions() const;
+
  private:
   struct PartitionState {
     std::set<int64_t> open;

@@ -165,6 +165,20 @@ TEST(ConnectorConfig, GivenValuesAreTyped) {
   EXPECT_EQ(c.admin_overrides, (Properties{{"request.timeout.ms", "9"}}));
 }
 
+TEST(ConnectorConfig, BatchesInFlightDefaultToFourWithRestAndEightWithPubSub) {
+  Properties props = valid_connector();
+  EXPECT_FALSE(connector(props).publish.pubsub);
+  EXPECT_EQ(connector(props).publish.max_in_flight, 4);
+  props["salesforce.publish.api"] = "pubsub";
+  EXPECT_TRUE(connector(props).publish.pubsub);
+  EXPECT_EQ(connector(props).publish.max_in_flight, 8);
+  props["salesforce.publish.max.in.flight"] = "3";
+  EXPECT_EQ(connector(props).publish.max_in_flight, 3);
+  props["salesforce.publish.api"] = "rest";
+  props["salesforce.publish.max.in.flight"] = "12";
+  EXPECT_EQ(connector(props).publish.max_in_flight, 12);
+}
+
 TEST(ConnectorConfig, KeystorePathMakesGrantJwtBearer) {
   Properties p = valid_connector();
   p["salesforce.jwt.keystore.path"] = "/etc/sf.jks";

@@ -75,5 +75,18 @@ TEST(OffsetTrackerTest, ForgetDropsRevokedPartitions) {
   EXPECT_EQ(tracker.committable().count(kP0), 0u);
 }
 
+TEST(OffsetTrackerTest, ReadPositionsAreOnePastTheHighestTrackedUntilForgotten) {
+  OffsetTracker tracker;
+  EXPECT_TRUE(tracker.read_positions().empty());
+  tracker.track(kP0, 4);
+  tracker.track(kP0, 5);
+  tracker.track(kP1, 9);
+  tracker.ack(kP0, 4);
+  tracker.ack(kP0, 5);
+  EXPECT_EQ(tracker.read_positions(), (std::map<TopicPartition, int64_t>{{kP0, 6}, {kP1, 10}}));
+  tracker.forget({kP1});
+  EXPECT_EQ(tracker.read_positions(), (std::map<TopicPartition, int64_t>{{kP0, 6}}));
+}
+
 }  // namespace
 }  // namespace sfpe::kafka
