@@ -494,13 +494,9 @@ Result<EventJson> map_to_event(const data::SchemaAndValue& value, const EventSch
   ValueWriter writer(where, event_schema.event_name());
   EventJson event = EventJson::object();
   std::vector<std::pair<const EventFieldDef*, const std::string*>> used;
-  std::string other_names;
   for (size_t i = 0; i < schema.fields.size(); ++i) {
     const data::Field& field = schema.fields[i];
-    if (!ends_with_ignoring_case(field.name, kCustomFieldSuffix)) {
-      other_names += (other_names.empty() ? "" : ", ") + field.name;
-      continue;
-    }
+    if (!ends_with_ignoring_case(field.name, kCustomFieldSuffix)) continue;
     const EventFieldDef* def = event_schema.find(field.name);
     if (def == nullptr) {
       std::vector<std::string> names;
@@ -527,6 +523,10 @@ Result<EventJson> map_to_event(const data::SchemaAndValue& value, const EventSch
     event[def->name] = std::move(json.value());
   }
   if (event.empty()) {
+    std::string other_names;
+    for (const auto& field : schema.fields) {
+      other_names += (other_names.empty() ? "" : ", ") + field.name;
+    }
     return Error::permanent(
         kCodeNoPublishableFields,
         fmt::format("{}: no field name ends in \"{}\", nothing to publish (fields: {})",

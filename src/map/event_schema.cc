@@ -52,6 +52,10 @@ EventSchema::EventSchema(std::string event_name, std::vector<EventFieldDef> fiel
 }
 
 const EventFieldDef* EventSchema::find(std::string_view name) const {
+  // Records usually spell a field as the describe does: found without folding (and allocating).
+  for (const auto& field : fields_) {
+    if (field.name == name) return &field;
+  }
   auto it = by_lower_name_.find(lower(name));
   return it == by_lower_name_.end() ? nullptr : &fields_[it->second];
 }

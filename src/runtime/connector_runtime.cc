@@ -249,7 +249,7 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
   std::shared_ptr<convert::Converter> shared_converter = std::move(converter.value());
   sink::RecordPreparer preparer = [shared_converter, event_schema = event_schema_](
                                        const kafka::Record& record,
-                                       sink::Stage* failed_stage) -> Result<nlohmann::json> {
+                                       sink::Stage* failed_stage) -> Result<sink::Event> {
     *failed_stage = sink::Stage::kValueConverter;
     auto decoded = shared_converter->to_connect(record);
     if (!decoded.ok()) return decoded.error();
@@ -257,7 +257,7 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
     *failed_stage = sink::Stage::kTaskPut;
     auto event = map::map_to_event(*decoded, *event_schema, record);
     if (!event.ok()) return event.error();
-    return nlohmann::json(*event);
+    return std::move(event.value());
   };
   // One publisher, with its own connection and random source, per batch in flight.
   std::vector<std::unique_ptr<sink::EventPublisher>> publishers;

@@ -57,6 +57,8 @@ struct ApiError {
 
   // "STRING_TOO_LONG: Value too long for field (fields: TextField__c)"
   std::string describe() const;
+
+  bool operator==(const ApiError&) const = default;
 };
 
 // Reads one error object; tolerates missing or mistyped keys.

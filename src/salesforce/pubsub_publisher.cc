@@ -64,7 +64,7 @@ bool is_transient(grpc::StatusCode code) {
 // The first field of `event` that `encoder`'s schema lacks, if any. Such an event cannot be
 // encoded with that schema, whatever its other values.
 std::optional<std::string> field_not_in_schema(const PubSubEncoder& encoder,
-                                               const nlohmann::json& event) {
+                                               const sink::Event& event) {
   if (!event.is_object()) return std::nullopt;
   for (const auto& [name, value] : event.items()) {
     if (!encoder.has_field(name)) return name;
@@ -260,7 +260,7 @@ grpc::Status PubSubPublisher::round_trip(const Session& session,
 }
 
 Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
-    const std::vector<nlohmann::json>& events) {
+    const std::vector<sink::Event>& events) {
   std::vector<sink::PublishOutcome> outcomes(events.size());
   std::vector<std::string> payloads(events.size());
   std::vector<size_t> pending(events.size());

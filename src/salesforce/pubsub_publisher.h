@@ -48,7 +48,7 @@ class PubSubPublisher : public sink::EventPublisher {
   ~PubSubPublisher() override;
 
   Result<std::vector<sink::PublishOutcome>> publish(
-      const std::vector<nlohmann::json>& events) override;
+      const std::vector<sink::Event>& events) override;
   void set_keep_alive(std::function<void()> keep_alive) override {
     rest_->set_keep_alive(std::move(keep_alive));
   }

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "salesforce/json_fields.h"
+#include "salesforce/save_results.h"
 
 namespace sfpe::salesforce {
 namespace {
@@ -21,8 +22,9 @@ constexpr std::string_view kEnqueuedCode = "OPERATION_ENQUEUED";
 bool is_success(long status) { return status >= 200 && status < 300; }
 
 // Serialises without throwing: invalid UTF-8 is replaced rather than failing the whole batch.
-std::string dump(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+template <typename Json>
+std::string dump(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 bool parse_int(std::string_view text, int64_t& out) {
@@ -63,23 +65,19 @@ struct SaveResult {
   Classification classification;
 };
 
-SaveResult read_save_result(const nlohmann::json& item) {
+SaveResult read_save_result(RawSaveResult raw) {
   SaveResult result;
   std::vector<ApiError> errors;
-  if (auto it = item.is_object() ? item.find("errors") : item.end();
-      it != item.end() && it->is_array()) {
-    for (const auto& entry : *it) {
-      ApiError error = api_error_from_json(entry);
-      if (error.code == kEnqueuedCode) {
-        result.uuid = error.message;
-      } else {
-        errors.push_back(std::move(error));
-      }
+  for (ApiError& error : raw.errors) {
+    if (error.code == kEnqueuedCode) {
+      result.uuid = std::move(error.message);
+    } else {
+      errors.push_back(std::move(error));
     }
   }
-  if (json_bool(item, "success")) {
+  if (raw.success) {
     result.success = true;
-    result.id = json_string(item, "id");
+    result.id = std::move(raw.id);
     return result;
   }
   if (errors.empty()) errors.push_back(ApiError{"UNKNOWN", "refused without an error", {}});
@@ -103,16 +101,16 @@ SaveResult read_save_result(const nlohmann::json& item) {
 // {"allOrNone":false,"records":[{"attributes":{"type":"<Event>"}, <fields>}, ...]} (§2.2). Built
 // by hand so "attributes" leads each record, as in Salesforce's own examples.
 std::string collections_body(const std::string& event_name,
-                             const std::vector<nlohmann::json>& events,
+                             const std::vector<nlohmann::ordered_json>& events,
                              const std::vector<size_t>& indices) {
-  const std::string attributes = R"({"attributes":{"type":)" + dump(event_name) + "}";
+  const std::string attributes = R"({"attributes":{"type":)" + dump(nlohmann::json(event_name)) + "}";
   std::string body = R"({"allOrNone":false,"records":[)";
   body.reserve(body.size() + indices.size() * 256);
   for (size_t i = 0; i < indices.size(); ++i) {
     if (i > 0) body += ',';
-    const nlohmann::json& event = events[indices[i]];
+    const nlohmann::ordered_json& event = events[indices[i]];
     if (event.contains("attributes")) {
-      nlohmann::json copy = event;
+      nlohmann::ordered_json copy = event;
       copy.erase("attributes");
       body += attributes;
       std::string fields = dump(copy);
@@ -462,7 +460,7 @@ Result<nlohmann::json> RestClient::limits() {
   return get_json(path.value(), "reading Salesforce limits");
 }
 
-Result<std::vector<RecordOutcome>> RestClient::publish(const std::vector<nlohmann::json>& events) {
+Result<std::vector<RecordOutcome>> RestClient::publish(const std::vector<nlohmann::ordered_json>& events) {
   std::vector<RecordOutcome> outcomes(events.size());
   std::vector<size_t> sendable;
   for (size_t i = 0; i < events.size(); ++i) {
@@ -486,7 +484,7 @@ Result<std::vector<RecordOutcome>> RestClient::publish(const std::vector<nlohman
   return outcomes;
 }
 
-Status RestClient::publish_records(const std::vector<nlohmann::json>& events,
+Status RestClient::publish_records(const std::vector<nlohmann::ordered_json>& events,
                                    std::vector<size_t> pending,
                                    std::vector<RecordOutcome>& outcomes, Backoff& backoff) {
   const std::string& event = settings_.event_name;
@@ -533,9 +531,17 @@ Status RestClient::publish_records(const std::vector<nlohmann::json>& events,
       return ok_status();
     }
 
-    nlohmann::json results = nlohmann::json::parse(response.body, nullptr, false);
-    if (single && results.is_object()) results = nlohmann::json::array({std::move(results)});
-    if (!results.is_array() || results.size() != pending.size()) {
+    std::optional<std::vector<RawSaveResult>> results = read_save_results(response.body, single);
+    if (!results) {
+      // Not the usual shape: read it as a document, with the same tolerance for odd items.
+      nlohmann::json parsed = nlohmann::json::parse(response.body, nullptr, false);
+      if (single && parsed.is_object()) parsed = nlohmann::json::array({std::move(parsed)});
+      if (parsed.is_array()) {
+        results.emplace();
+        for (const auto& item : parsed) results->push_back(raw_save_result(item));
+      }
+    }
+    if (!results || results->size() != pending.size()) {
       // The answer cannot be matched to the records: none can be acknowledged or retried
       // safely (results come in request order, §2.2). Stop; a restart republishes from the last
       // committed offset (at-least-once).
@@ -543,7 +549,7 @@ Status RestClient::publish_records(const std::vector<nlohmann::json>& events,
           "UNEXPECTED_RESPONSE",
           fmt::format("{}: Salesforce answered HTTP {} with {} results for {} records", what,
                       response.status,
-                      results.is_array() ? std::to_string(results.size()) : "no list of",
+                      results ? std::to_string(results->size()) : "no list of",
                       pending.size()));
     }
 
@@ -552,7 +558,7 @@ Status RestClient::publish_records(const std::vector<nlohmann::json>& events,
     std::optional<Error> last_transient;
     bool allocation_used_up = false;
     for (size_t i = 0; i < pending.size(); ++i) {
-      SaveResult result = read_save_result(results[i]);
+      SaveResult result = read_save_result(std::move((*results)[i]));
       RecordOutcome& outcome = outcomes[pending[i]];
       if (result.success) {
         outcome = RecordOutcome{true, std::move(result.id), std::move(result.uuid), std::nullopt};

@@ -82,7 +82,7 @@ class RestClient {
   // Transient failures are retried (only the records that failed) within
   // request_max_retries_time_ms, after which the call fails with a transient Error; permanent
   // per-record errors come back in the outcomes at once; a fatal condition fails the call.
-  Result<std::vector<RecordOutcome>> publish(const std::vector<nlohmann::json>& events);
+  Result<std::vector<RecordOutcome>> publish(const std::vector<nlohmann::ordered_json>& events);
 
   // GET /services/data/vXX.X/limits/ (§2.5), as returned.
   Result<nlohmann::json> limits();
@@ -117,7 +117,7 @@ class RestClient {
   // Publishes events[pending] (≤ 200) in one request, filling outcomes[index] for each; retries
   // the records that failed transiently, and splits a request refused as a whole (400) into
   // single-record requests. All retries draw on `backoff`.
-  Status publish_records(const std::vector<nlohmann::json>& events, std::vector<size_t> pending,
+  Status publish_records(const std::vector<nlohmann::ordered_json>& events, std::vector<size_t> pending,
                          std::vector<RecordOutcome>& outcomes, Backoff& backoff);
   Result<std::string> versioned_path(std::string_view suffix);
   Error gave_up(const Backoff& backoff, std::string_view what, const Error& last) const;

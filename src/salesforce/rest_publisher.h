@@ -14,7 +14,7 @@ class RestPublisher : public sink::EventPublisher {
   explicit RestPublisher(std::unique_ptr<RestClient> client) : client_(std::move(client)) {}
 
   Result<std::vector<sink::PublishOutcome>> publish(
-      const std::vector<nlohmann::json>& events) override {
+      const std::vector<sink::Event>& events) override {
     auto outcomes = client_->publish(events);
     if (!outcomes.ok()) return outcomes.error();
     std::vector<sink::PublishOutcome> result;

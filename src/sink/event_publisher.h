@@ -12,6 +12,10 @@
 
 namespace sfpe::sink {
 
+// One event body: field name -> JSON value in the record's field order, as mapping makes it
+// (map::EventJson). Kept in that form from mapping to the request, never copied.
+using Event = nlohmann::ordered_json;
+
 struct PublishOutcome {
   bool accepted = false;
   std::optional<Error> error;  // set when not accepted: always permanent for this record
@@ -22,7 +26,7 @@ class EventPublisher {
   virtual ~EventPublisher() = default;
   // One outcome per event, in order. An Error means the whole call failed: transient failures
   // that outlived the retry window, or a fatal condition; no outcome is known then.
-  virtual Result<std::vector<PublishOutcome>> publish(const std::vector<nlohmann::json>& events) = 0;
+  virtual Result<std::vector<PublishOutcome>> publish(const std::vector<Event>& events) = 0;
 
   // Called at least once a second while publish() waits for long (an exhausted publishing
   // allocation), so that the task can pause its partitions and keep serving its consumer group.

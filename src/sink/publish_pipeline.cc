@@ -26,7 +26,7 @@ size_t PublishPipeline::in_flight() const {
   return in_flight_;
 }
 
-void PublishPipeline::submit(uint64_t batch_id, std::vector<nlohmann::json> events) {
+void PublishPipeline::submit(uint64_t batch_id, std::vector<Event> events) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     jobs_.push_back({batch_id, std::move(events)});

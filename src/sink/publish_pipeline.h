@@ -42,7 +42,7 @@ class PublishPipeline {
   size_t in_flight() const;
   bool has_room() const { return in_flight() < capacity(); }
 
-  void submit(uint64_t batch_id, std::vector<nlohmann::json> events);
+  void submit(uint64_t batch_id, std::vector<Event> events);
   // Completions ready now; waits up to `wait` for the first one when none is ready and some
   // batch is in flight.
   std::vector<Completion> take_completed(std::chrono::milliseconds wait);
@@ -50,7 +50,7 @@ class PublishPipeline {
  private:
   struct Job {
     uint64_t batch_id;
-    std::vector<nlohmann::json> events;
+    std::vector<Event> events;
   };
   void run(EventPublisher& publisher);
 

@@ -23,13 +23,13 @@ std::string where(const kafka::Record& record) {
 
 // The size of `event`'s JSON body when it may be over kMaxEventBytes; 0 when it surely is not.
 // Escaping can at most grow a string six times, so most events are cleared without serializing.
-size_t event_size_if_large(const nlohmann::json& event) {
+size_t event_size_if_large(const Event& event) {
   size_t estimate = 2;
   for (const auto& [name, value] : event.items()) {
     estimate += name.size() + 4 + (value.is_string() ? value.get_ref<const std::string&>().size() : 40);
   }
   if (estimate * 6 <= kMaxEventBytes) return 0;
-  return event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size();
+  return event.dump(-1, ' ', false, Event::error_handler_t::replace).size();
 }
 
 constexpr int64_t kLongAgoMs = -1000000000;
@@ -240,7 +240,8 @@ void SinkTask::update_pause() {
   bool waiting_for_allocation = steady_ms() - publisher_waited_at_ms_.load() < 2000;
   bool want_paused = paused_ ? (!under || waiting_for_allocation) : (over || waiting_for_allocation);
   if (want_paused == paused_) return;
-  Status changed = want_paused ? consumer_->pause_assigned() : consumer_->resume_assigned();
+  Status changed = want_paused ? consumer_->pause_assigned()
+                                     : consumer_->resume_assigned(tracker_.read_positions());
   if (!changed.ok()) {
     log_->warn("{}", changed.error().message);
     return;
@@ -282,7 +283,7 @@ void SinkTask::dispatch_batches() {
     if (chosen.empty()) return;
 
     InFlight batch;
-    std::vector<nlohmann::json> events;
+    std::vector<Event> events;
     events.reserve(chosen.size());
     for (auto& record : chosen) {
       if (failure_) {
@@ -291,7 +292,7 @@ void SinkTask::dispatch_batches() {
         buffered_bytes_ -= record_bytes(record);
         continue;
       }
-      std::optional<nlohmann::json> event = prepare(record);
+      std::optional<Event> event = prepare(record);
       if (!event) {
         buffered_records_--;
         buffered_bytes_ -= record_bytes(record);
@@ -364,7 +365,7 @@ void SinkTask::settle_outcomes(const InFlight& batch, std::vector<PublishOutcome
   }
 }
 
-std::optional<nlohmann::json> SinkTask::prepare(const kafka::Record& record) {
+std::optional<Event> SinkTask::prepare(const kafka::Record& record) {
   if (!record.value) {
     if (settings_.fail_on_null_values) {
       Status handled = handle_errant(
@@ -414,7 +415,7 @@ std::optional<nlohmann::json> SinkTask::prepare(const kafka::Record& record) {
   return std::move(event.value());
 }
 
-Result<nlohmann::json> SinkTask::prepare_with_retries(const kafka::Record& record,
+Result<Event> SinkTask::prepare_with_retries(const kafka::Record& record,
                                                       Stage* failed_stage) {
   // Transient conversion failures (the schema registry unreachable) are not the record's fault:
   // retry them per errors.retry.timeout with Connect's backoff (kafka-connect.md §2.2: 300 ms

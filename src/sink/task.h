@@ -73,7 +73,7 @@ struct TaskCounters {
 // Turns one consumed record into the JSON body of one event, or says why it cannot and in which
 // stage (VALUE_CONVERTER for decoding, TASK_PUT for mapping onto the event).
 using RecordPreparer =
-    std::function<Result<nlohmann::json>(const kafka::Record&, Stage* failed_stage)>;
+    std::function<Result<Event>(const kafka::Record&, Stage* failed_stage)>;
 
 class SinkTask : public kafka::RebalanceListener {
  public:
@@ -118,10 +118,10 @@ class SinkTask : public kafka::RebalanceListener {
   // allocation; resumes when neither holds.
   void update_pause();
 
-  Result<nlohmann::json> prepare_with_retries(const kafka::Record& record, Stage* failed_stage);
+  Result<Event> prepare_with_retries(const kafka::Record& record, Stage* failed_stage);
   // Decodes and maps `record`; nullopt when it was settled otherwise (skipped, dead-lettered)
   // or failed the task.
-  std::optional<nlohmann::json> prepare(const kafka::Record& record);
+  std::optional<Event> prepare(const kafka::Record& record);
   // A record that cannot be published (kafka-connect.md §2.2, §2.5): reported to the error
   // topic, logged, dead-lettered under errors.tolerance=all (or skipped without a DLQ). Under
   // errors.tolerance=none it still goes to the log and the DLQ, and the task fails at it.

@@ -79,7 +79,7 @@ class PubSubPublisherTest : public ::testing::Test {
 
   // Publishes `events` at the fake clock's current time; each must be accepted.
   void publish(const std::vector<json>& events) {
-    auto outcomes = publisher_->publish(events);
+    auto outcomes = publisher_->publish(std::vector<sink::Event>(events.begin(), events.end()));
     ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
     ASSERT_EQ(outcomes->size(), events.size());
     for (size_t i = 0; i < events.size(); ++i) {
@@ -288,7 +288,7 @@ TEST_F(PubSubPublisherTest, FieldTheEventLacksFailsOnlyItsEventAndIsRecheckedAtM
   auto publish_with_lacked = [&](const std::vector<json>& events,
                                  const std::vector<std::string>& lacked) {
     ASSERT_EQ(events.size(), lacked.size());
-    auto outcomes = publisher_->publish(events);
+    auto outcomes = publisher_->publish(std::vector<sink::Event>(events.begin(), events.end()));
     ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
     ASSERT_EQ(outcomes->size(), events.size());
     for (size_t i = 0; i < events.size(); ++i) {

@@ -66,8 +66,8 @@ class SalesforceEmulatorTest : public ::testing::Test {
   static nlohmann::json text_event(int i) {
     return {{"TextField__c", "event " + std::to_string(i)}, {"NumberField__c", i}};
   }
-  static std::vector<nlohmann::json> text_events(int n) {
-    std::vector<nlohmann::json> events;
+  static std::vector<nlohmann::ordered_json> text_events(int n) {
+    std::vector<nlohmann::ordered_json> events;
     for (int i = 0; i < n; ++i) events.push_back(text_event(i));
     return events;
   }
@@ -250,7 +250,7 @@ TEST_F(SalesforceEmulatorTest, LimitsAreReadAndApiUsageTracked) {
 
 TEST_F(SalesforceEmulatorTest, Publishes450EventsIn200200And50InOrder) {
   auto rest = client();
-  std::vector<nlohmann::json> events = text_events(450);
+  std::vector<nlohmann::ordered_json> events = text_events(450);
   Result<std::vector<RecordOutcome>> outcomes = rest->publish(events);
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
   ASSERT_EQ(outcomes->size(), 450u);
@@ -296,7 +296,7 @@ TEST_F(SalesforceEmulatorTest, EmptyInputSendsNothing) {
 }
 
 TEST_F(SalesforceEmulatorTest, StringTooLongFailsOnlyThatRecordInOneRequest) {
-  std::vector<nlohmann::json> events = text_events(5);
+  std::vector<nlohmann::ordered_json> events = text_events(5);
   events[2]["TextField__c"] = std::string(256, 'a');
   Result<std::vector<RecordOutcome>> outcomes = client()->publish(events);
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
@@ -319,7 +319,7 @@ TEST_F(SalesforceEmulatorTest, StringTooLongFailsOnlyThatRecordInOneRequest) {
 }
 
 TEST_F(SalesforceEmulatorTest, UnknownFieldIsIsolatedAndTheOthersAccepted) {
-  std::vector<nlohmann::json> events = text_events(4);
+  std::vector<nlohmann::ordered_json> events = text_events(4);
   events[1]["NoSuchField__c"] = "x";
   Result<std::vector<RecordOutcome>> outcomes = client()->publish(events);
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
@@ -342,7 +342,7 @@ TEST_F(SalesforceEmulatorTest, UnknownFieldIsIsolatedAndTheOthersAccepted) {
 }
 
 TEST_F(SalesforceEmulatorTest, NonObjectEventIsRefusedWithoutSending) {
-  std::vector<nlohmann::json> events = {text_event(0), nlohmann::json::array(), text_event(2)};
+  std::vector<nlohmann::ordered_json> events = {text_event(0), nlohmann::json::array(), text_event(2)};
   Result<std::vector<RecordOutcome>> outcomes = client()->publish(events);
   ASSERT_TRUE(outcomes.ok());
   EXPECT_TRUE((*outcomes)[0].accepted);
@@ -371,9 +371,9 @@ TEST_F(SalesforceEmulatorTest, TokenExpiringEveryThreeRequestsLosesAndDuplicates
   sfpe::testing::Faults faults;
   faults.expire_token_every = 3;
   emulator_->set_faults(faults);
-  std::vector<nlohmann::json> all;
+  std::vector<nlohmann::ordered_json> all;
   for (int round = 0; round < 4; ++round) {
-    std::vector<nlohmann::json> events;
+    std::vector<nlohmann::ordered_json> events;
     for (int i = 0; i < 250; ++i) events.push_back(text_event(round * 250 + i));
     Result<std::vector<RecordOutcome>> outcomes = rest->publish(events);
     ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
@@ -394,7 +394,7 @@ TEST_F(SalesforceEmulatorTest, TwoServiceUnavailableThenAccepted) {
   faults.fail_next = 2;
   faults.fail_status = 503;
   emulator_->set_faults(faults);
-  std::vector<nlohmann::json> events = text_events(3);
+  std::vector<nlohmann::ordered_json> events = text_events(3);
   Result<std::vector<RecordOutcome>> outcomes = rest->publish(events);
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
   for (const RecordOutcome& outcome : *outcomes) EXPECT_TRUE(outcome.accepted);
@@ -453,7 +453,7 @@ TEST_F(SalesforceEmulatorTest, LimitExceededWaitsForRoomInTheAllocationThenResen
   sfpe::testing::Faults faults;
   faults.limit_exceeded_next = 2;
   emulator_->set_faults(faults);
-  std::vector<nlohmann::json> events = text_events(5);
+  std::vector<nlohmann::ordered_json> events = text_events(5);
   Result<std::vector<RecordOutcome>> outcomes = rest->publish(events);
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
   for (const RecordOutcome& outcome : *outcomes) EXPECT_TRUE(outcome.accepted);

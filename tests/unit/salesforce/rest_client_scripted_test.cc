@@ -131,8 +131,8 @@ class ScriptedTest : public ::testing::Test {
   CapturedLog log_;
 };
 
-std::vector<nlohmann::json> events(int n) {
-  std::vector<nlohmann::json> out;
+std::vector<nlohmann::ordered_json> events(int n) {
+  std::vector<nlohmann::ordered_json> out;
   for (int i = 0; i < n; ++i) out.push_back({{"Amount__c", i}});
   return out;
 }

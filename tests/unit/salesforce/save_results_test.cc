@@ -1,0 +1,93 @@
+// SaveResults read without a document (save_results.h): exact values for Salesforce's answers,
+// and the same values as the document reading for every body the fast reader accepts.
+#include "salesforce/save_results.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace sfpe::salesforce {
+namespace {
+
+// What the document reading gives (rest_client.cc's fallback), or nullopt for a body that is
+// not a list of results.
+std::optional<std::vector<RawSaveResult>> by_document(const std::string& body, bool single) {
+  nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
+  if (single && parsed.is_object()) parsed = nlohmann::json::array({parsed});
+  if (!parsed.is_array()) return std::nullopt;
+  std::vector<RawSaveResult> results;
+  for (const auto& item : parsed) results.push_back(raw_save_result(item));
+  return results;
+}
+
+TEST(SaveResultsTest, CollectionsAnswerWithEnqueuedUuidsAndARejection) {
+  // The shapes of salesforce-api.md §2.1 / §2.2.
+  const std::string body = R"([
+    {"id":"e00xx0000000001AAA","success":true,"errors":[{"statusCode":"OPERATION_ENQUEUED",
+      "message":"08b1c4a1-7c5c-4a3c-9c63-1f0d3c2e6f10","fields":[]}]},
+    {"success":false,"errors":[{"statusCode":"STRING_TOO_LONG",
+      "message":"TextField: data value too large","fields":["TextField__c"]},
+      {"errorCode":"INVALID_FIELD","statusCode":"IGNORED","message":"m","fields":["A__c","B__c"]}]}
+  ])";
+  auto results = read_save_results(body, /*single=*/false);
+  ASSERT_TRUE(results.has_value());
+  std::vector<RawSaveResult> expected = {
+      {true,
+       "e00xx0000000001AAA",
+       {{"OPERATION_ENQUEUED", "08b1c4a1-7c5c-4a3c-9c63-1f0d3c2e6f10", {}}}},
+      {false,
+       "",
+       {{"STRING_TOO_LONG", "TextField: data value too large", {"TextField__c"}},
+        {"INVALID_FIELD", "m", {"A__c", "B__c"}}}},
+  };
+  EXPECT_EQ(*results, expected);
+  EXPECT_EQ(*results, *by_document(body, false));
+}
+
+TEST(SaveResultsTest, SingleRecordAnswerIsOneObject) {
+  const std::string body = R"({"id":"e00xx0000000009AAA","success":true,"errors":[]})";
+  auto results = read_save_results(body, /*single=*/true);
+  ASSERT_TRUE(results.has_value());
+  EXPECT_EQ(*results, (std::vector<RawSaveResult>{{true, "e00xx0000000009AAA", {}}}));
+  EXPECT_FALSE(read_save_results(body, /*single=*/false).has_value());
+  EXPECT_FALSE(read_save_results("[]", /*single=*/true).has_value());
+}
+
+TEST(SaveResultsTest, OddValuesReadAsTheDocumentReadsThem) {
+  const std::vector<std::string> bodies = {
+      "[]",
+      R"([{"success":"true","id":7,"errors":null}])",
+      R"([{"success":true,"success":false,"id":"a","id":"b"}])",
+      R"([{"errors":[{"statusCode":"X"}],"errors":[{"statusCode":"Y","fields":"F"}]}])",
+      R"([{"errors":[1,"s",null,{"message":5,"fields":[1,"A__c",null]}],"n":null,"k":2.5}])",
+  };
+  for (const auto& body : bodies) {
+    auto fast = read_save_results(body, false);
+    ASSERT_TRUE(fast.has_value()) << body;
+    EXPECT_EQ(*fast, *by_document(body, false)) << body;
+  }
+}
+
+TEST(SaveResultsTest, OtherShapesAreLeftToTheDocument) {
+  // Not read here: each comes back as nullopt for the caller's document reading.
+  const std::vector<std::string> bodies = {
+      "",
+      "not json",
+      R"({"message":"Session expired","errorCode":"INVALID_SESSION_ID"})",
+      R"([{"success":true}] trailing)",
+      R"([{"success":true}, 3])",
+      R"([[{"success":true}]])",
+      R"([{"success":{"nested":true}}])",
+      R"([{"attributes":{"type":"E__e"},"success":true}])",
+      R"([{"success":true,"other":[1,2]}])",
+      R"([{"success":true,"errors":[{"statusCode":"OPERATION_ENQUEUED","message":"u","x":{}}]}])",
+      R"("text")",
+  };
+  for (const auto& body : bodies) {
+    EXPECT_FALSE(read_save_results(body, false).has_value()) << body;
+  }
+}
+
+}  // namespace
+}  // namespace sfpe::salesforce
