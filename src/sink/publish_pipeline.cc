@@ -61,7 +61,7 @@ void PublishPipeline::run(EventPublisher& publisher) {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    Completion completion{job.batch_id, publisher.publish(job.events)};
+    Completion completion{job.batch_id, publisher.publish(job.events), std::move(job.events)};
     {
       std::lock_guard<std::mutex> lock(mutex_);
       completions_.push_back(std::move(completion));

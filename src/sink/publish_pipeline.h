@@ -26,6 +26,10 @@ class PublishPipeline {
   struct Completion {
     uint64_t batch_id = 0;
     Result<std::vector<PublishOutcome>> outcomes;
+    // The batch's events, handed back so that the task thread that built them also frees them:
+    // freed on the publishing thread, glibc's cross-thread frees took about a third of the
+    // sink's CPU (the profiles in BENCHMARKS.md).
+    std::vector<Event> events;
   };
 
   // One thread per publisher. `on_completion` runs on a publishing thread after a completion is
