@@ -166,6 +166,203 @@ class SaveResultsReader {
   std::vector<RawSaveResult> results_;
 };
 
+// A strict JSON reader that feeds SaveResultsReader the events nlohmann's SAX parser would:
+// nlohmann's lexer copies every character it reads into an error-message buffer, which made
+// it the costliest part of reading a 200-result answer. Anything this does not read plainly
+// (non-ASCII text, surrogate escapes, nesting deeper than an answer has) is left to nlohmann:
+// the caller then falls back to a document, so no JSON is read differently.
+class Scanner {
+ public:
+  Scanner(std::string_view text, SaveResultsReader& reader)
+      : at_(text.data()), end_(text.data() + text.size()), reader_(reader) {}
+
+  // The whole text is one value, read without a stop by the reader.
+  bool read() {
+    if (!value(0)) return false;
+    skip_space();
+    return at_ == end_;
+  }
+
+ private:
+  static constexpr int kMaxDepth = 8;
+
+  void skip_space() {
+    while (at_ != end_ && (*at_ == ' ' || *at_ == '\n' || *at_ == '\r' || *at_ == '\t')) ++at_;
+  }
+
+  bool literal(std::string_view word) {
+    if (static_cast<size_t>(end_ - at_) < word.size() ||
+        std::string_view(at_, word.size()) != word) {
+      return false;
+    }
+    at_ += word.size();
+    return true;
+  }
+
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+  bool number() {
+    if (at_ != end_ && *at_ == '-') ++at_;
+    if (at_ == end_) return false;
+    if (*at_ == '0') {
+      ++at_;
+    } else if (digit(*at_)) {
+      while (at_ != end_ && digit(*at_)) ++at_;
+    } else {
+      return false;
+    }
+    bool integer = true;
+    if (at_ != end_ && *at_ == '.') {
+      integer = false;
+      ++at_;
+      if (at_ == end_ || !digit(*at_)) return false;
+      while (at_ != end_ && digit(*at_)) ++at_;
+    }
+    if (at_ != end_ && (*at_ == 'e' || *at_ == 'E')) {
+      integer = false;
+      ++at_;
+      if (at_ != end_ && (*at_ == '+' || *at_ == '-')) ++at_;
+      if (at_ == end_ || !digit(*at_)) return false;
+      while (at_ != end_ && digit(*at_)) ++at_;
+    }
+    // The reader ignores numbers' values; only their place matters.
+    return integer ? reader_.number_integer(0) : reader_.number_float(0.0, text_);
+  }
+
+  static int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  // A string's text into text_; false for anything left to nlohmann.
+  bool string() {
+    ++at_;  // the opening quote
+    text_.clear();
+    for (;;) {
+      const char* run = at_;
+      while (at_ != end_ && *at_ != '"' && *at_ != '\\' &&
+             static_cast<unsigned char>(*at_) >= 0x20 && static_cast<unsigned char>(*at_) < 0x80) {
+        ++at_;
+      }
+      text_.append(run, at_);
+      if (at_ == end_) return false;
+      if (*at_ == '"') {
+        ++at_;
+        return true;
+      }
+      if (*at_ != '\\') return false;  // a control character, or non-ASCII text
+      if (++at_ == end_) return false;
+      char escaped = *at_++;
+      switch (escaped) {
+        case '"': text_ += '"'; break;
+        case '\\': text_ += '\\'; break;
+        case '/': text_ += '/'; break;
+        case 'b': text_ += '\b'; break;
+        case 'f': text_ += '\f'; break;
+        case 'n': text_ += '\n'; break;
+        case 'r': text_ += '\r'; break;
+        case 't': text_ += '\t'; break;
+        case 'u': {
+          if (end_ - at_ < 4) return false;
+          int code = 0;
+          for (int i = 0; i < 4; ++i) {
+            int h = hex(at_[i]);
+            if (h < 0) return false;
+            code = code * 16 + h;
+          }
+          at_ += 4;
+          if (code >= 0xD800 && code <= 0xDFFF) return false;  // surrogates: nlohmann's
+          if (code < 0x80) {
+            text_ += static_cast<char>(code);
+          } else if (code < 0x800) {
+            text_ += static_cast<char>(0xC0 | (code >> 6));
+            text_ += static_cast<char>(0x80 | (code & 0x3F));
+          } else {
+            text_ += static_cast<char>(0xE0 | (code >> 12));
+            text_ += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+            text_ += static_cast<char>(0x80 | (code & 0x3F));
+          }
+          break;
+        }
+        default:
+          return false;
+      }
+    }
+  }
+
+  bool value(int depth) {
+    skip_space();
+    if (at_ == end_) return false;
+    switch (*at_) {
+      case '{': return object(depth + 1);
+      case '[': return array(depth + 1);
+      case '"': return string() && reader_.string(text_);
+      case 't': return literal("true") && reader_.boolean(true);
+      case 'f': return literal("false") && reader_.boolean(false);
+      case 'n': return literal("null") && reader_.null();
+      default: return number();
+    }
+  }
+
+  bool object(int depth) {
+    if (depth > kMaxDepth) return false;
+    ++at_;
+    if (!reader_.start_object(0)) return false;
+    skip_space();
+    if (at_ != end_ && *at_ == '}') {
+      ++at_;
+      return reader_.end_object();
+    }
+    for (;;) {
+      skip_space();
+      if (at_ == end_ || *at_ != '"' || !string() || !reader_.key(text_)) return false;
+      skip_space();
+      if (at_ == end_ || *at_ != ':') return false;
+      ++at_;
+      if (!value(depth)) return false;
+      skip_space();
+      if (at_ == end_) return false;
+      if (*at_ == ',') {
+        ++at_;
+        continue;
+      }
+      if (*at_ != '}') return false;
+      ++at_;
+      return reader_.end_object();
+    }
+  }
+
+  bool array(int depth) {
+    if (depth > kMaxDepth) return false;
+    ++at_;
+    if (!reader_.start_array(0)) return false;
+    skip_space();
+    if (at_ != end_ && *at_ == ']') {
+      ++at_;
+      return reader_.end_array();
+    }
+    for (;;) {
+      if (!value(depth)) return false;
+      skip_space();
+      if (at_ == end_) return false;
+      if (*at_ == ',') {
+        ++at_;
+        continue;
+      }
+      if (*at_ != ']') return false;
+      ++at_;
+      return reader_.end_array();
+    }
+  }
+
+  const char* at_;
+  const char* end_;
+  SaveResultsReader& reader_;
+  std::string text_;
+};
+
 }  // namespace
 
 RawSaveResult raw_save_result(const nlohmann::json& item) {
@@ -181,9 +378,12 @@ RawSaveResult raw_save_result(const nlohmann::json& item) {
 
 std::optional<std::vector<RawSaveResult>> read_save_results(std::string_view body, bool single) {
   SaveResultsReader reader(single);
-  bool parsed = nlohmann::json::sax_parse(body.begin(), body.end(), &reader);
-  if (!parsed || !reader.complete()) return std::nullopt;
-  return std::move(reader.results());
+  if (Scanner(body, reader).read() && reader.complete()) return std::move(reader.results());
+  // Not plain enough for the scanner: nlohmann's parser reads it, events for the same reader.
+  SaveResultsReader again(single);
+  bool parsed = nlohmann::json::sax_parse(body.begin(), body.end(), &again);
+  if (!parsed || !again.complete()) return std::nullopt;
+  return std::move(again.results());
 }
 
 }  // namespace sfpe::salesforce

@@ -69,6 +69,29 @@ TEST(SaveResultsTest, OddValuesReadAsTheDocumentReadsThem) {
   }
 }
 
+TEST(SaveResultsTest, EscapesAndNonAsciiTextReadAsTheDocumentReadsThem) {
+  // Escapes are decoded by the fast reader; raw non-ASCII text and surrogate pairs are handed to
+  // nlohmann's parser. Either way the values are the document's.
+  const std::string escaped =
+      "[ {\"id\" : \"a\\\"b\\\\c\\/d\\n\\u00e9\\u20ac\\u0041\", \"success\":true,\n"
+      "   \"n\":-12.5e+3, \"m\":0, \"z\":1E2 } ]";
+  auto fast = read_save_results(escaped, false);
+  ASSERT_TRUE(fast.has_value());
+  ASSERT_EQ(fast->size(), 1u);
+  EXPECT_EQ((*fast)[0].id, "a\"b\\c/d\n\u00e9\u20acA");
+  EXPECT_EQ(*fast, *by_document(escaped, false));
+
+  const std::vector<std::string> bodies = {
+      R"([{"success":false,"errors":[{"statusCode":"X","message":"caf\u00e9 – naïve 😀 \ud83d\ude00"}]}])",
+      R"([{"success":false,"errors":[{"statusCode":"FIELD_CUSTOM_VALIDATION_EXCEPTION","message":"Wert zu groß"}]}])",
+  };
+  for (const auto& body : bodies) {
+    auto read = read_save_results(body, false);
+    ASSERT_TRUE(read.has_value()) << body;
+    EXPECT_EQ(*read, *by_document(body, false)) << body;
+  }
+}
+
 TEST(SaveResultsTest, OtherShapesAreLeftToTheDocument) {
   // Not read here: each comes back as nullopt for the caller's document reading.
   const std::vector<std::string> bodies = {
@@ -76,6 +99,11 @@ TEST(SaveResultsTest, OtherShapesAreLeftToTheDocument) {
       "not json",
       R"({"message":"Session expired","errorCode":"INVALID_SESSION_ID"})",
       R"([{"success":true}] trailing)",
+      R"([{"success":true},])",
+      R"([{"success":tru}])",
+      R"([{"success":true,"n":01}])",
+      R"([{"success":true,"id":"a
+b"}])",
       R"([{"success":true}, 3])",
       R"([[{"success":true}]])",
       R"([{"success":{"nested":true}}])",
