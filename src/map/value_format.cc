@@ -70,14 +70,48 @@ std::string format_year(int64_t year) {
   return fmt::format("{:04}", year);
 }
 
+// `value` as exactly `width` digits (0 <= value < 10^width), appended. Dates and times are
+// formatted for every event that has them, so by hand rather than through a format string.
+void append_digits(std::string& out, int64_t value, int width) {
+  char digits[8];
+  for (int i = width - 1; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(digits, static_cast<size_t>(width));
+}
+
 std::string format_date(int64_t days) {
   CivilDate date = civil_from_days(days);
-  return fmt::format("{}-{:02}-{:02}", format_year(date.year), date.month, date.day);
+  std::string text;
+  text.reserve(24);
+  if (date.year >= 0 && date.year <= 9999) {
+    append_digits(text, date.year, 4);
+  } else {
+    text = format_year(date.year);
+  }
+  text += '-';
+  append_digits(text, date.month, 2);
+  text += '-';
+  append_digits(text, date.day, 2);
+  return text;
+}
+
+void append_time(std::string& out, int64_t millis_of_day) {
+  append_digits(out, millis_of_day / 3600000, 2);
+  out += ':';
+  append_digits(out, millis_of_day / 60000 % 60, 2);
+  out += ':';
+  append_digits(out, millis_of_day / 1000 % 60, 2);
+  out += '.';
+  append_digits(out, millis_of_day % 1000, 3);
+  out += 'Z';
 }
 
 std::string format_time(int64_t millis_of_day) {
-  return fmt::format("{:02}:{:02}:{:02}.{:03}Z", millis_of_day / 3600000,
-                     millis_of_day / 60000 % 60, millis_of_day / 1000 % 60, millis_of_day % 1000);
+  std::string text;
+  append_time(text, millis_of_day);
+  return text;
 }
 
 }  // namespace
@@ -88,7 +122,7 @@ std::string to_iso8601_millis(int64_t epoch_ms) {
   if (millis_of_day < 0) millis_of_day += kMillisPerDay;
   std::string text = format_date(days);
   text += 'T';
-  text += format_time(millis_of_day);
+  append_time(text, millis_of_day);
   return text;
 }
 
