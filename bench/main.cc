@@ -33,9 +33,10 @@ constexpr Method kMethods[] = {Method::kRestBatched, Method::kPubSub, Method::kR
 // The latency of the target numbers, at which the CPU profiles are taken.
 constexpr int kTargetLatencyMs = 40;
 
-// A 1-task run with settings changed, to test what bounds a row: twice the batches in flight
-// (the in-flight bound at 40 ms), and a task buffer above the whole backlog (consumption paused
-// at 20,000 buffered records and resumed at 10,000).
+// A 1-task run with settings changed, to test what bounds a row: a task buffer above the whole
+// backlog (consumption paused at 20,000 buffered records and resumed at 10,000), twice the REST
+// batches in flight, and Pub/Sub batches of one partition overlapping (the in-flight bounds at
+// 40 ms).
 struct SettingCheck {
   Method method;
   int latency_ms;
@@ -45,12 +46,14 @@ struct SettingCheck {
 const std::vector<SettingCheck> kSettingChecks = {
     {Method::kRestBatched, 0, "buffer", {{"salesforce.publish.buffer.max.records", "400000"}}},
     {Method::kPubSub, 0, "buffer", {{"salesforce.publish.buffer.max.records", "400000"}}},
-    {Method::kPubSub, kTargetLatencyMs, "8inflight", {{"salesforce.publish.max.in.flight", "8"}}},
+    {Method::kRestBatched,
+     kTargetLatencyMs,
+     "8inflight",
+     {{"salesforce.publish.max.in.flight", "8"}}},
     {Method::kPubSub,
      kTargetLatencyMs,
-     "8inflight-buffer",
-     {{"salesforce.publish.max.in.flight", "8"},
-      {"salesforce.publish.buffer.max.records", "400000"}}},
+     "unordered",
+     {{"salesforce.publish.preserve.partition.order", "false"}}},
 };
 
 const char* method_key(Method method) {

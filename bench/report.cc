@@ -75,9 +75,10 @@ double micros_per_event(const RunResult& result) {
 
 std::string latency_label(int latency_ms) { return fmt::format("{} ms", latency_ms); }
 
-// Batches a run can have in flight: each task publishes at most kMaxInFlight batches, and never
-// two of one partition (salesforce.publish.preserve.partition.order=true).
+// Batches a run can have in flight: each task publishes at most max.in.flight batches, and
+// never two of one partition unless salesforce.publish.preserve.partition.order=false.
 int in_flight_slots(const Run& run, int partitions) {
+  if (!run.partition_order()) return run.tasks * run.max_in_flight();
   const int partitions_per_task = (partitions + run.tasks - 1) / run.tasks;
   return run.tasks * std::min(run.max_in_flight(), partitions_per_task);
 }
@@ -156,7 +157,8 @@ std::string method_section(const Report& report) {
       "child process with a connector name of its own (so a new consumer group "
       "`connect-<name>` reads the topic from the beginning), `offset.flush.interval.ms=1000`, "
       "`consumer.session.timeout.ms=6000`, and the sink's defaults otherwise "
-      "(`salesforce.publish.batch.size=200`, `max.in.flight=4`, `linger.ms=20`, partition order "
+      "(`salesforce.publish.batch.size=200`, `max.in.flight=4` with REST and 8 with Pub/Sub, "
+      "`linger.ms=20`, partition order "
       "preserved). REST batched is the default; Pub/Sub sets `salesforce.publish.api=pubsub`; "
       "REST one record a request sets `salesforce.publish.batch.size=1`.\n";
   for (const auto& [name, value] : w.connector_overrides) {
@@ -297,8 +299,9 @@ std::string in_flight_section(const Report& report) {
   std::string out =
       "### Throughput against the in-flight bound\n\n"
       "With Salesforce answering after L ms, a run cannot exceed slots × events a request ÷ L, "
-      "where slots = tasks × min(`salesforce.publish.max.in.flight` (default 4), the task's "
-      "partitions), as a task never has two batches of one partition in flight. \"Slot time "
+      "where slots = tasks × min(`salesforce.publish.max.in.flight` (default 4 with REST, 8 with "
+      "Pub/Sub), the task's partitions), as a task never has two batches of one partition in "
+      "flight (without that rule, slots = tasks × max.in.flight). \"Slot time "
       "waiting\" is publish requests × L ÷ (slots × the run's acceptance window): near 100% "
       "means the publishing threads spent the run waiting for Salesforce, i.e. the run is "
       "latency-bound.\n\n"

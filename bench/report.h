@@ -13,7 +13,8 @@
 namespace sfpe::bench {
 
 // The sink's defaults the analysis uses (docs/configuration.md).
-inline constexpr int kMaxInFlight = 4;  // salesforce.publish.max.in.flight
+inline constexpr int kMaxInFlightRest = 4;    // salesforce.publish.max.in.flight with REST
+inline constexpr int kMaxInFlightPubSub = 8;  // and with Pub/Sub
 inline constexpr int kLingerMs = 20;    // salesforce.publish.linger.ms
 
 struct Workload {
@@ -46,7 +47,12 @@ struct Run {
 
   int max_in_flight() const {
     auto found = settings.find("salesforce.publish.max.in.flight");
-    return found == settings.end() ? kMaxInFlight : std::stoi(found->second);
+    if (found != settings.end()) return std::stoi(found->second);
+    return method == Method::kPubSub ? kMaxInFlightPubSub : kMaxInFlightRest;
+  }
+  bool partition_order() const {
+    auto found = settings.find("salesforce.publish.preserve.partition.order");
+    return found == settings.end() || found->second != "false";
   }
 };
 
