@@ -306,55 +306,47 @@ class Scanner {
     }
   }
 
+  // What follows an opening bracket: items read by `item`, separated by commas, up to `close`.
+  template <typename Item>
+  bool items(char close, Item item) {
+    skip_space();
+    if (at_ != end_ && *at_ == close) {
+      ++at_;
+      return true;
+    }
+    for (;;) {
+      if (!item()) return false;
+      skip_space();
+      if (at_ == end_) return false;
+      if (*at_ == ',') {
+        ++at_;
+        continue;
+      }
+      if (*at_ != close) return false;
+      ++at_;
+      return true;
+    }
+  }
+
   bool object(int depth) {
     if (depth > kMaxDepth) return false;
     ++at_;
-    if (!reader_.start_object(0)) return false;
-    skip_space();
-    if (at_ != end_ && *at_ == '}') {
-      ++at_;
-      return reader_.end_object();
-    }
-    for (;;) {
+    auto member = [&] {
       skip_space();
       if (at_ == end_ || *at_ != '"' || !string() || !reader_.key(text_)) return false;
       skip_space();
       if (at_ == end_ || *at_ != ':') return false;
       ++at_;
-      if (!value(depth)) return false;
-      skip_space();
-      if (at_ == end_) return false;
-      if (*at_ == ',') {
-        ++at_;
-        continue;
-      }
-      if (*at_ != '}') return false;
-      ++at_;
-      return reader_.end_object();
-    }
+      return value(depth);
+    };
+    return reader_.start_object(0) && items('}', member) && reader_.end_object();
   }
 
   bool array(int depth) {
     if (depth > kMaxDepth) return false;
     ++at_;
-    if (!reader_.start_array(0)) return false;
-    skip_space();
-    if (at_ != end_ && *at_ == ']') {
-      ++at_;
-      return reader_.end_array();
-    }
-    for (;;) {
-      if (!value(depth)) return false;
-      skip_space();
-      if (at_ == end_) return false;
-      if (*at_ == ',') {
-        ++at_;
-        continue;
-      }
-      if (*at_ != ']') return false;
-      ++at_;
-      return reader_.end_array();
-    }
+    return reader_.start_array(0) && items(']', [&] { return value(depth); }) &&
+           reader_.end_array();
   }
 
   const char* at_;

@@ -93,6 +93,19 @@ class PubSubPublisherTest : public ::testing::Test {
   // Moves the publisher's time on; FakeClock's sleep_for only moves virtual time.
   void advance(Clock::Duration by) { clock_.sleep_for(by); }
 
+  // An admin adds a Number field Priority__c to the event (§5): its compact schema, hence its
+  // id, changes. Returns the old and the new schema id.
+  std::pair<std::string, std::string> add_priority_field() {
+    sfpe::testing::EventDef changed = sfpe::testing::default_confluent_event();
+    changed.fields.push_back({"Priority__c", "double", 0, 3, 0});
+    std::pair<std::string, std::string> ids{
+        sfpe::testing::compact_schema(sfpe::testing::default_confluent_event()).id,
+        sfpe::testing::compact_schema(changed).id};
+    EXPECT_NE(ids.first, ids.second);
+    emulator_->set_event_definitions({changed});
+    return ids;
+  }
+
   // Requests of `kind` the emulator served (a kind never asked for is absent from its stats).
   int requests(const char* kind) const { return emulator_->stats()["requests"].value(kind, 0); }
   int streams() const { return requests("pubsub_streams"); }
@@ -199,13 +212,7 @@ TEST_F(PubSubPublisherTest, TopicIsAskedEveryFiveMinutesAndTheSchemaFetchedOnlyW
   EXPECT_EQ(requests("pubsub_get_schema"), 1);
 
   // An admin adds a field to the event (§5): its compact schema, hence its id, changes.
-  sfpe::testing::EventDef changed = sfpe::testing::default_confluent_event();
-  changed.fields.push_back({"Priority__c", "double", 0, 3, 0});
-  const std::string old_schema_id =
-      sfpe::testing::compact_schema(sfpe::testing::default_confluent_event()).id;
-  const std::string new_schema_id = sfpe::testing::compact_schema(changed).id;
-  ASSERT_NE(new_schema_id, old_schema_id);
-  emulator_->set_event_definitions({changed});
+  const auto [old_schema_id, new_schema_id] = add_priority_field();
 
   // t = 9:01: the publisher has not looked since 5:01, so it still encodes with the old schema,
   // which the org keeps serving.
@@ -242,13 +249,7 @@ TEST_F(PubSubPublisherTest, EventWithAFieldJustAddedToTheEventMakesTheTopicBeAsk
 
   // An admin adds a field to the event (§5), and an event using it comes at once: far within
   // the five minutes between regular looks at the topic.
-  sfpe::testing::EventDef changed = sfpe::testing::default_confluent_event();
-  changed.fields.push_back({"Priority__c", "double", 0, 3, 0});
-  const std::string old_schema_id =
-      sfpe::testing::compact_schema(sfpe::testing::default_confluent_event()).id;
-  const std::string new_schema_id = sfpe::testing::compact_schema(changed).id;
-  ASSERT_NE(new_schema_id, old_schema_id);
-  emulator_->set_event_definitions({changed});
+  const auto [old_schema_id, new_schema_id] = add_priority_field();
 
   // The old schema lacks Priority__c: the topic is asked again, reports the new id, the new
   // schema is fetched and the whole batch is encoded with it; every event is accepted.
