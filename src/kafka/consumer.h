@@ -56,7 +56,7 @@ class Consumer {
   Status pause_assigned();
   // `read_positions`: for each partition read since it was assigned, the offset after the last
   // record read; the fetcher is woken there at once (see consumer.cc).
-  Status resume_assigned(const std::map<TopicPartition, int64_t>& read_positions = {});
+  Status resume_assigned(const std::map<TopicPartition, int64_t>& read_positions);
 
   // Makes a poll() that is waiting, or the next one, return at once (from any thread).
   void wake();

@@ -103,24 +103,23 @@ SaveResult read_save_result(RawSaveResult raw) {
 std::string collections_body(const std::string& event_name,
                              const std::vector<nlohmann::ordered_json>& events,
                              const std::vector<size_t>& indices) {
-  const std::string attributes = R"({"attributes":{"type":)" + dump(nlohmann::json(event_name)) + "}";
+  const std::string attributes =
+      R"({"attributes":{"type":)" + dump(nlohmann::json(event_name)) + "}";
   std::string body = R"({"allOrNone":false,"records":[)";
   body.reserve(body.size() + indices.size() * 256);
   for (size_t i = 0; i < indices.size(); ++i) {
     if (i > 0) body += ',';
-    const nlohmann::ordered_json& event = events[indices[i]];
-    if (event.contains("attributes")) {
-      nlohmann::ordered_json copy = event;
-      copy.erase("attributes");
-      body += attributes;
-      std::string fields = dump(copy);
-      if (fields.size() > 2) body.append(",").append(fields, 1, fields.size() - 2);
-      body += '}';
-      continue;
-    }
     // One serialisation per event (a serializer is costly to set up): {"a":1,"b":2} becomes
-    // {"attributes":{...},"a":1,"b":2}.
-    std::string fields = dump(event);
+    // {"attributes":{...},"a":1,"b":2}. An "attributes" of the event's own is left out.
+    const nlohmann::ordered_json& event = events[indices[i]];
+    std::string fields;
+    if (event.contains("attributes")) {
+      nlohmann::ordered_json without = event;
+      without.erase("attributes");
+      fields = dump(without);
+    } else {
+      fields = dump(event);
+    }
     body += attributes;
     if (fields.size() > 2) body.append(",").append(fields, 1, fields.size() - 2);
     body += '}';
@@ -460,7 +459,8 @@ Result<nlohmann::json> RestClient::limits() {
   return get_json(path.value(), "reading Salesforce limits");
 }
 
-Result<std::vector<RecordOutcome>> RestClient::publish(const std::vector<nlohmann::ordered_json>& events) {
+Result<std::vector<RecordOutcome>> RestClient::publish(
+    const std::vector<nlohmann::ordered_json>& events) {
   std::vector<RecordOutcome> outcomes(events.size());
   std::vector<size_t> sendable;
   for (size_t i = 0; i < events.size(); ++i) {

@@ -117,8 +117,9 @@ class RestClient {
   // Publishes events[pending] (≤ 200) in one request, filling outcomes[index] for each; retries
   // the records that failed transiently, and splits a request refused as a whole (400) into
   // single-record requests. All retries draw on `backoff`.
-  Status publish_records(const std::vector<nlohmann::ordered_json>& events, std::vector<size_t> pending,
-                         std::vector<RecordOutcome>& outcomes, Backoff& backoff);
+  Status publish_records(const std::vector<nlohmann::ordered_json>& events,
+                         std::vector<size_t> pending, std::vector<RecordOutcome>& outcomes,
+                         Backoff& backoff);
   Result<std::string> versioned_path(std::string_view suffix);
   Error gave_up(const Backoff& backoff, std::string_view what, const Error& last) const;
   Backoff make_backoff() const;

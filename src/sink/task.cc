@@ -26,7 +26,8 @@ std::string where(const kafka::Record& record) {
 size_t event_size_if_large(const Event& event) {
   size_t estimate = 2;
   for (const auto& [name, value] : event.items()) {
-    estimate += name.size() + 4 + (value.is_string() ? value.get_ref<const std::string&>().size() : 40);
+    estimate +=
+        name.size() + 4 + (value.is_string() ? value.get_ref<const std::string&>().size() : 40);
   }
   if (estimate * 6 <= kMaxEventBytes) return 0;
   return event.dump(-1, ' ', false, Event::error_handler_t::replace).size();
@@ -238,10 +239,11 @@ void SinkTask::update_pause() {
   bool under = buffered_records_ <= settings_.buffer_max_records / 2 &&
                buffered_bytes_ <= settings_.buffer_max_bytes / 2;
   bool waiting_for_allocation = steady_ms() - publisher_waited_at_ms_.load() < 2000;
-  bool want_paused = paused_ ? (!under || waiting_for_allocation) : (over || waiting_for_allocation);
+  bool want_paused =
+      paused_ ? (!under || waiting_for_allocation) : (over || waiting_for_allocation);
   if (want_paused == paused_) return;
   Status changed = want_paused ? consumer_->pause_assigned()
-                                     : consumer_->resume_assigned(tracker_.read_positions());
+                               : consumer_->resume_assigned(tracker_.read_positions());
   if (!changed.ok()) {
     log_->warn("{}", changed.error().message);
     return;
@@ -415,8 +417,7 @@ std::optional<Event> SinkTask::prepare(const kafka::Record& record) {
   return std::move(event.value());
 }
 
-Result<Event> SinkTask::prepare_with_retries(const kafka::Record& record,
-                                                      Stage* failed_stage) {
+Result<Event> SinkTask::prepare_with_retries(const kafka::Record& record, Stage* failed_stage) {
   // Transient conversion failures (the schema registry unreachable) are not the record's fault:
   // retry them per errors.retry.timeout with Connect's backoff (kafka-connect.md §2.2: 300 ms
   // doubling, capped by errors.retry.delay.max.ms). Unlike Connect, a record is never skipped or

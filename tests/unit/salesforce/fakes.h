@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/secret.h"
+#include "salesforce/auth.h"
 
 namespace sfpe::salesforce::test {
 
@@ -89,5 +91,21 @@ class CapturedLog {
   std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
   std::shared_ptr<spdlog::logger> logger_;
 };
+
+// What the Salesforce emulator's default connected app and user accept: a password login at
+// `login_url` for `event_name`, with test timeouts.
+inline ClientSettings emulator_login_settings(std::string login_url, std::string event_name) {
+  ClientSettings s;
+  s.login_url = std::move(login_url);
+  s.consumer_key = "test-consumer-key";
+  s.consumer_secret = Secret("test-consumer-secret");
+  s.username = "sink@example.com";
+  s.password = Secret("test-password");
+  s.password_token = Secret("test-token");
+  s.event_name = std::move(event_name);
+  s.connect_timeout_ms = 5000;
+  s.request_timeout_ms = 10000;
+  return s;
+}
 
 }  // namespace sfpe::salesforce::test

@@ -54,17 +54,8 @@ class PubSubPublisherTest : public ::testing::Test {
     Status started = emulator_->start();
     ASSERT_TRUE(started.ok()) << started.error().message;
 
-    ClientSettings s;
-    s.login_url = emulator_->url();
-    s.consumer_key = "test-consumer-key";
-    s.consumer_secret = Secret("test-consumer-secret");
-    s.username = "sink@example.com";
-    s.password = Secret("test-password");
-    s.password_token = Secret("test-token");
-    s.event_name = kEvent;
+    ClientSettings s = test::emulator_login_settings(emulator_->url(), kEvent);
     s.pubsub_endpoint = "http://" + emulator_->pubsub_endpoint();
-    s.connect_timeout_ms = 5000;
-    s.request_timeout_ms = 10000;
     auto tokens = std::make_shared<TokenProvider>(s, clock_, random_, nullptr, log_.logger());
     auto rest = std::make_unique<RestClient>(tokens, clock_, random_, nullptr, log_.logger());
     publisher_ =

@@ -39,17 +39,7 @@ class SalesforceEmulatorTest : public ::testing::Test {
   }
 
   ClientSettings settings() const {
-    ClientSettings s;
-    s.login_url = emulator_->url();
-    s.consumer_key = "test-consumer-key";
-    s.consumer_secret = Secret("test-consumer-secret");
-    s.username = "sink@example.com";
-    s.password = Secret("test-password");
-    s.password_token = Secret("test-token");
-    s.event_name = kEvent;
-    s.connect_timeout_ms = 5000;
-    s.request_timeout_ms = 10000;
-    return s;
+    return test::emulator_login_settings(emulator_->url(), kEvent);
   }
 
   std::shared_ptr<TokenProvider> tokens(ClientSettings s) {
@@ -342,7 +332,8 @@ TEST_F(SalesforceEmulatorTest, UnknownFieldIsIsolatedAndTheOthersAccepted) {
 }
 
 TEST_F(SalesforceEmulatorTest, NonObjectEventIsRefusedWithoutSending) {
-  std::vector<nlohmann::ordered_json> events = {text_event(0), nlohmann::json::array(), text_event(2)};
+  std::vector<nlohmann::ordered_json> events = {text_event(0), nlohmann::json::array(),
+                                                text_event(2)};
   Result<std::vector<RecordOutcome>> outcomes = client()->publish(events);
   ASSERT_TRUE(outcomes.ok());
   EXPECT_TRUE((*outcomes)[0].accepted);

@@ -273,6 +273,28 @@ TEST_F(ScriptedTest, RequestLimitExceededWaitsTheLongFloor) {
   EXPECT_EQ(clock_.sleeps(), (std::vector<Clock::Duration>{kRateLimitMinBackoff})) << log_.text();
 }
 
+TEST_F(ScriptedTest, CollectionsBodyLeadsEachRecordWithItsTypeAndDropsAnEventsOwnAttributes) {
+  std::string body;
+  std::string url;
+  ScriptedServer server([&](const std::string&, const std::string& path, const std::string& sent) {
+    if (path == kTokenPath) return Reply{200, token_body(url, 1)};
+    body = sent;
+    return Reply{200, R"([{"id":"e01","success":true,"errors":[]},)"
+                      R"({"id":"e02","success":true,"errors":[]}])"};
+  });
+  url = server.url();
+  RestClient rest = client(settings(url));
+  std::vector<nlohmann::ordered_json> sent = {
+      {{"Text__c", "a\"b"}, {"Amount__c", 1.5}},
+      {{"attributes", {{"type", "Other__e"}}}, {"Amount__c", 2}, {"Flag__c", nullptr}}};
+  Result<std::vector<RecordOutcome>> outcomes = rest.publish(sent);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  EXPECT_EQ(body,
+            R"({"allOrNone":false,"records":[)"
+            R"({"attributes":{"type":"Order__e"},"Text__c":"a\"b","Amount__c":1.5},)"
+            R"({"attributes":{"type":"Order__e"},"Amount__c":2,"Flag__c":null}]})");
+}
+
 TEST_F(ScriptedTest, PerRecordTransientErrorsRetryOnlyThoseRecords) {
   std::vector<std::vector<int>> sent;  // Amount__c values of each request
   std::string url;
