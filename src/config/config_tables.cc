@@ -129,15 +129,16 @@ void add_connector_common(TableBuilder& t) {
         "Converter class for record values. Unset: the worker's `value.converter` and its "
         "settings apply. Set: this class with this connector's `value.converter.*` settings.");
   t.add("header.converter", kClass, kLow,
+        "Accepted, no effect yet: record headers are not converted (the sink reads none). "
         "HeaderConverter class for record headers. Unset: the worker's `header.converter` "
         "applies.");
   t.add("transforms", kList, kLow,
-        "Aliases for the transformations to be applied to records, in order. Each alias needs "
-        "`transforms.<alias>.type`.")
+        "Accepted, no effect yet: transformations are not run. Aliases for the transformations "
+        "to be applied to records, in order. Each alias needs `transforms.<alias>.type`.")
       .def("");
   t.add("predicates", kList, kLow,
-        "Aliases for the predicates used by transformations. Each alias needs "
-        "`predicates.<alias>.type`.")
+        "Accepted, no effect yet: predicates are not evaluated. Aliases for the predicates used "
+        "by transformations. Each alias needs `predicates.<alias>.type`.")
       .def("");
   t.prefix("key.converter.", "Settings of the connector's key converter (prefix stripped).");
   t.prefix("value.converter.", "Settings of the connector's value converter (prefix stripped).");
@@ -494,7 +495,8 @@ ConfigTable make_worker_table() {
         "the `value.converter.*` properties.")
       .required();
   t.add("header.converter", kClass, kLow,
-        "HeaderConverter class for record headers, unless a connector sets its own.")
+        "Accepted, no effect yet: record headers are not converted. HeaderConverter class for "
+        "record headers, unless a connector sets its own.")
       .def("org.apache.kafka.connect.storage.SimpleHeaderConverter");
   t.add("offset.flush.interval.ms", kLong, kLow,
         "Interval at which to try committing offsets for tasks.")
@@ -540,16 +542,17 @@ ConfigTable make_worker_table() {
 
   t.group("REST");
   t.add("listeners", kList, kLow,
-        "Comma-separated URIs the REST API will listen on: http://host:port or "
-        "https://host:port; an empty host binds all interfaces.")
+        "Accepted, no effect yet: this worker serves no REST API. Comma-separated URIs the REST "
+        "API will listen on: http://host:port or https://host:port; an empty host binds all "
+        "interfaces.")
       .def("http://:8083")
       .valid(each_element(matches(R"(https?://(\[[0-9a-f:.]+\]|[^\s:/\[\]]*):[0-9]{1,5}/?)",
                                   "`http://<host>:<port>` or `https://<host>:<port>`",
                                   "must be http://<host>:<port> or https://<host>:<port>", true),
                           true));
   t.add("rest.advertised.host.name", kString, kLow,
-        "The host name given to other workers and clients; the worker ID is "
-        "`<advertised host>:<port>`.");
+        "Accepted, no effect yet: this worker serves no REST API. The host name given to other "
+        "workers and clients; the worker ID is `<advertised host>:<port>`.");
 
   t.group("Security");
   t.add("security.protocol", kString, kMedium,

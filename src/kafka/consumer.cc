@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <exception>
+#include <string_view>
+
 namespace sfpe::kafka {
 namespace {
 
@@ -23,11 +26,53 @@ std::string to_librdkafka_pattern(const std::string& regex) {
   return pattern;
 }
 
+std::string trim(std::string_view text) {
+  size_t start = text.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return "";
+  size_t end = text.find_last_not_of(" \t");
+  return std::string(text.substr(start, end - start + 1));
+}
+
 }  // namespace
+
+Result<std::string> librdkafka_assignment_strategy(const std::string& value) {
+  // kafka-connect.md §1.4: Connect users write the Java consumer's class names.
+  static const std::map<std::string, std::string> kJavaNames = {
+      {"org.apache.kafka.clients.consumer.RangeAssignor", "range"},
+      {"org.apache.kafka.clients.consumer.RoundRobinAssignor", "roundrobin"},
+      {"org.apache.kafka.clients.consumer.CooperativeStickyAssignor", "cooperative-sticky"},
+  };
+  std::string result;
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t end = value.find(',', start);
+    if (end == std::string::npos) end = value.size();
+    std::string name = trim(std::string_view(value).substr(start, end - start));
+    start = end + 1;
+    if (name.empty()) continue;
+    if (auto it = kJavaNames.find(name); it != kJavaNames.end()) name = it->second;
+    if (name == "org.apache.kafka.clients.consumer.StickyAssignor") {
+      return Error::fatal(
+          "KAFKA_CONFIG",
+          "partition.assignment.strategy: org.apache.kafka.clients.consumer.StickyAssignor "
+          "(eager sticky) has no librdkafka counterpart; use "
+          "org.apache.kafka.clients.consumer.CooperativeStickyAssignor, RangeAssignor or "
+          "RoundRobinAssignor");
+    }
+    result += (result.empty() ? "" : ",") + name;
+  }
+  return result;
+}
 
 Result<std::unique_ptr<Consumer>> Consumer::create(const ConsumerSettings& settings,
                                                    RebalanceListener* listener) {
-  auto conf = make_conf(settings.properties);
+  std::map<std::string, std::string> properties = settings.properties;
+  if (auto it = properties.find("partition.assignment.strategy"); it != properties.end()) {
+    auto strategy = librdkafka_assignment_strategy(it->second);
+    if (!strategy.ok()) return strategy.error();
+    it->second = *strategy;
+  }
+  auto conf = make_conf(properties);
   if (!conf.ok()) return conf.error();
   std::unique_ptr<Consumer> consumer(new Consumer());
   consumer->listener_ = listener;
@@ -61,24 +106,113 @@ Result<std::unique_ptr<Consumer>> Consumer::create(const ConsumerSettings& setti
   return consumer;
 }
 
-Consumer::~Consumer() { close(); }
+Consumer::~Consumer() { (void)close(); }  // a caller that cares closed already
 
 void Consumer::rebalance_callback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                   rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   auto* self = static_cast<Consumer*>(opaque);
-  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    rd_kafka_assign(rk, partitions);
-    if (self->listener_ != nullptr) self->listener_->on_assigned(to_vector(partitions));
-  } else {
-    // Revoked (or lost): let the task commit what it accounted for, then give them up.
-    if (self->listener_ != nullptr) self->listener_->on_revoked(to_vector(partitions));
-    rd_kafka_assign(rk, nullptr);
+  // Nothing may leave a C callback by exception: whatever goes wrong becomes a fatal error that
+  // the next poll() returns.
+  try {
+    self->on_rebalance(rk, err, partitions);
+  } catch (const std::exception& e) {
+    self->rebalance_failure_ = Error::fatal(
+        "KAFKA_REBALANCE", fmt::format("handling a rebalance failed: {}", e.what()));
+  } catch (...) {
+    self->rebalance_failure_ =
+        Error::fatal("KAFKA_REBALANCE", "handling a rebalance failed: unknown exception");
   }
+}
+
+void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                            rd_kafka_topic_partition_list_t* partitions) {
+  // librdkafka's rebalance_cb contract (rdkafka.h): under COOPERATIVE the lists are increments,
+  // applied with incremental_assign/unassign; under EAGER the whole assignment is replaced with
+  // assign(). Calling the wrong one fails, and a failure leaves the member owning partitions it
+  // never reads, so every failure is fatal.
+  bool cooperative = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
+  auto failed = [this](const char* what, std::string cause) {
+    if (!rebalance_failure_) {
+      rebalance_failure_ =
+          Error::fatal("KAFKA_REBALANCE", fmt::format("{} failed: {}", what, cause));
+    }
+  };
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (cooperative) {
+      if (rd_kafka_error_t* error = rd_kafka_incremental_assign(rk, partitions)) {
+        failed("incremental assign", rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+        return;
+      }
+    } else if (rd_kafka_resp_err_t e = rd_kafka_assign(rk, partitions); e != 0) {
+      failed("assign", rd_kafka_err2str(e));
+      return;
+    }
+    // Every assignment says whether its partitions fetch: a partition paused in an earlier
+    // assignment stays paused in librdkafka otherwise, and would never be read again.
+    Status applied = apply_pause(partitions);
+    if (!applied.ok()) failed("applying the pause state", applied.error().message);
+    if (listener_ != nullptr) listener_->on_assigned(to_vector(partitions));
+    return;
+  }
+  if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    failed("rebalance", rd_kafka_err2str(err));
+    // Still give up the assignment, as librdkafka asks, so the member can rejoin.
+  }
+  bool lost = rd_kafka_assignment_lost(rk) == 1;
+  if (listener_ != nullptr) {
+    // Revoked: the last chance to commit what was accounted for. Lost: nothing may be.
+    if (lost) {
+      listener_->on_lost(to_vector(partitions));
+    } else {
+      listener_->on_revoked(to_vector(partitions));
+    }
+  }
+  if (cooperative) {
+    if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk, partitions)) {
+      failed("incremental unassign", rd_kafka_error_string(error));
+      rd_kafka_error_destroy(error);
+    }
+  } else if (rd_kafka_resp_err_t e = rd_kafka_assign(rk, nullptr); e != 0) {
+    failed("unassign", rd_kafka_err2str(e));
+  }
+}
+
+Status Consumer::apply_pause(const rd_kafka_topic_partition_list_t* partitions) {
+  if (partitions == nullptr || partitions->cnt == 0) return ok_status();
+  // The functions take a non-const list (they write each partition's error into it).
+  PartitionList copy(rd_kafka_topic_partition_list_copy(partitions));
+  rd_kafka_resp_err_t err = paused_ ? rd_kafka_pause_partitions(handle_.get(), copy.get())
+                                    : rd_kafka_resume_partitions(handle_.get(), copy.get());
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    for (int i = 0; i < copy->cnt; ++i) {
+      if (copy->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        err = copy->elems[i].err;
+        break;
+      }
+    }
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Error::transient("KAFKA_PAUSE",
+                            fmt::format("{} partitions failed: {}", paused_ ? "pausing" : "resuming",
+                                        rd_kafka_err2str(err)));
+  }
+  return ok_status();
+}
+
+std::string Consumer::rebalance_protocol() const {
+  return rd_kafka_rebalance_protocol(handle_.get());
 }
 
 Consumer::PollResult Consumer::poll(std::chrono::milliseconds timeout) {
   PollResult result;
   KafkaMessage message(rd_kafka_consumer_poll(handle_.get(), static_cast<int>(timeout.count())));
+  if (rebalance_failure_) {
+    // Reported once, before anything else: the task ends at it.
+    result.error = std::move(rebalance_failure_);
+    rebalance_failure_.reset();
+    return result;
+  }
   if (!message) return result;
   if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return result;
@@ -144,32 +278,28 @@ Status Consumer::commit(const std::map<TopicPartition, int64_t>& offsets) {
   return ok_status();
 }
 
-Status Consumer::pause_assigned() {
+Status Consumer::pause() {
+  paused_ = true;
   rd_kafka_topic_partition_list_t* raw = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_assignment(handle_.get(), &raw);
   PartitionList assigned(raw);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR && assigned && assigned->cnt > 0) {
-    err = rd_kafka_pause_partitions(handle_.get(), assigned.get());
-  }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Error::transient("KAFKA_PAUSE", fmt::format("pausing the assigned partitions failed: {}",
+    return Error::transient("KAFKA_PAUSE", fmt::format("reading the assignment failed: {}",
                                                        rd_kafka_err2str(err)));
   }
-  return ok_status();
+  return apply_pause(assigned.get());
 }
 
-Status Consumer::resume_assigned(const std::map<TopicPartition, int64_t>& read_positions) {
+Status Consumer::resume(const std::map<TopicPartition, int64_t>& read_positions) {
+  paused_ = false;
   rd_kafka_topic_partition_list_t* raw = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_assignment(handle_.get(), &raw);
   PartitionList assigned(raw);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR && assigned && assigned->cnt > 0) {
-    err = rd_kafka_resume_partitions(handle_.get(), assigned.get());
-  }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Error::transient("KAFKA_RESUME",
-                            fmt::format("resuming the assigned partitions failed: {}",
-                                        rd_kafka_err2str(err)));
+    return Error::transient("KAFKA_RESUME", fmt::format("reading the assignment failed: {}",
+                                                        rd_kafka_err2str(err)));
   }
+  if (Status resumed = apply_pause(assigned.get()); !resumed.ok()) return resumed;
   // librdkafka (2.0) handles a resume on its main thread without waking the broker thread that
   // fetches, which sleeps up to a second when every partition was paused: measured in the
   // benchmark's fetch debug log as 0.8 s idle after each resume (bench/findings.md). A seek to
@@ -187,6 +317,7 @@ Status Consumer::resume_assigned(const std::map<TopicPartition, int64_t>& read_p
     }
     // Asynchronous (timeout 0): nothing is reported back, and nothing needs to be.
     if (positioned->cnt > 0) {
+      // A partition revoked meanwhile is simply not sought; the wake-up is an optimisation.
       if (rd_kafka_error_t* error = rd_kafka_seek_partitions(handle_.get(), positioned.get(), 0)) {
         rd_kafka_error_destroy(error);
       }
@@ -204,10 +335,20 @@ void Consumer::wake() {
   rd_kafka_queue_destroy(queue);
 }
 
-void Consumer::close() {
-  if (closed_ || !handle_) return;
+Status Consumer::close() {
+  if (closed_ || !handle_) return ok_status();
   closed_ = true;
-  rd_kafka_consumer_close(handle_.get());
+  rd_kafka_resp_err_t err = rd_kafka_consumer_close(handle_.get());
+  if (rebalance_failure_) {
+    Error failure = std::move(*rebalance_failure_);
+    rebalance_failure_.reset();
+    return failure;
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Error::transient("KAFKA_CLOSE", fmt::format("leaving the consumer group failed: {}",
+                                                       rd_kafka_err2str(err)));
+  }
+  return ok_status();
 }
 
 }  // namespace sfpe::kafka

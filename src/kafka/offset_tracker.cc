@@ -10,8 +10,15 @@ std::string to_string(const TopicPartition& tp) {
 
 void OffsetTracker::track(const TopicPartition& tp, int64_t offset) {
   auto& state = partitions_[tp];
+  if (offset < state.next_after_highest) {
+    // The consumer's position moved back (an OFFSET_OUT_OF_RANGE reset to the earliest offset,
+    // after the log was truncated or recreated): the partition starts anew from here. Its
+    // commit position follows it back, and its read position (where a resume seeks) is after
+    // this record, never the old, higher one, which would skip every record in between.
+    state = PartitionState{};
+  }
   state.open.insert(offset);
-  if (offset + 1 > state.next_after_highest) state.next_after_highest = offset + 1;
+  state.next_after_highest = offset + 1;
 }
 
 void OffsetTracker::ack(const TopicPartition& tp, int64_t offset) {

@@ -22,7 +22,9 @@ std::string to_string(const TopicPartition& tp);
 
 class OffsetTracker {
  public:
-  // A record was handed to the pipeline; its fate is open until ack().
+  // A record was handed to the pipeline; its fate is open until ack(). Records of a partition
+  // come in offset order; one below the last tracked means the position moved back, and the
+  // partition starts anew at it (see offset_tracker.cc).
   void track(const TopicPartition& tp, int64_t offset);
   // The record at `offset` is accounted for. Acking an untracked offset is ignored.
   void ack(const TopicPartition& tp, int64_t offset);
@@ -38,13 +40,13 @@ class OffsetTracker {
 
   size_t open_count() const;
 
-  // For each partition tracked since it was assigned: one past the highest offset tracked.
+  // For each partition tracked since it was assigned: one past the last offset tracked.
   std::map<TopicPartition, int64_t> read_positions() const;
 
  private:
   struct PartitionState {
     std::set<int64_t> open;
-    int64_t next_after_highest = -1;  // -1: nothing tracked yet
+    int64_t next_after_highest = -1;  // after the last tracked; -1: nothing tracked yet
     int64_t committed = -1;
   };
   std::map<TopicPartition, PartitionState> partitions_;

@@ -59,6 +59,7 @@ Result<std::unique_ptr<Producer>> Producer::create(
       [](rd_kafka_conf_t* conf, void* opaque) {
         rd_kafka_conf_set_opaque(conf, opaque);
         rd_kafka_conf_set_dr_msg_cb(conf, &Producer::delivery_callback);
+        rd_kafka_conf_set_error_cb(conf, &Producer::error_callback);
         return conf;
       },
       producer.get());
@@ -83,6 +84,15 @@ void Producer::delivery_callback(rd_kafka_t*, const rd_kafka_message_t* message,
   if (self->on_delivery_) self->on_delivery_(delivery);
 }
 
+void Producer::error_callback(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  // Served by poll()/flush() on the owner's thread. With delivery.timeout.ms unbounded (the
+  // DLQ's Connect default), a cluster that cannot be reached never fails a delivery: these
+  // errors are the only word of it, kept for the owner to report.
+  auto* self = static_cast<Producer*>(opaque);
+  self->last_error_ = fmt::format("{} ({})", reason != nullptr ? reason : "",
+                                  rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)));
+}
+
 Status Producer::produce(const OutgoingRecord& record, uint64_t token) {
   // librdkafka's V_ macros cast their arguments without parentheses: pass plain variables.
   void* key_data = record.key ? const_cast<char*>(record.key->data()) : nullptr;
@@ -91,28 +101,31 @@ Status Producer::produce(const OutgoingRecord& record, uint64_t token) {
   size_t value_size = record.value ? record.value->size() : 0;
   int64_t timestamp = record.timestamp_ms >= 0 ? record.timestamp_ms : 0;  // 0: now
   void* opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
-  for (;;) {
-    rd_kafka_headers_t* headers = rd_kafka_headers_new(record.headers.size());
-    for (const auto& h : record.headers) {
-      rd_kafka_header_add(headers, h.name.data(), static_cast<ssize_t>(h.name.size()),
-                          h.value ? h.value->data() : nullptr,
-                          h.value ? static_cast<ssize_t>(h.value->size()) : 0);
-    }
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        handle_.get(), RD_KAFKA_V_TOPIC(record.topic.c_str()),
-        RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_VALUE(value_data, value_size),
-        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(opaque),
-        RD_KAFKA_V_END);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return ok_status();  // headers now owned by librdkafka
-    rd_kafka_headers_destroy(headers);
-    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      rd_kafka_poll(handle_.get(), 100);
-      continue;
-    }
-    return Error::permanent("KAFKA_PRODUCE", fmt::format("could not write to topic {}: {}",
-                                                         record.topic, rd_kafka_err2str(err)));
+  rd_kafka_headers_t* headers = rd_kafka_headers_new(record.headers.size());
+  for (const auto& h : record.headers) {
+    rd_kafka_header_add(headers, h.name.data(), static_cast<ssize_t>(h.name.size()),
+                        h.value ? h.value->data() : nullptr,
+                        h.value ? static_cast<ssize_t>(h.value->size()) : 0);
   }
+  rd_kafka_resp_err_t err = rd_kafka_producev(
+      handle_.get(), RD_KAFKA_V_TOPIC(record.topic.c_str()),
+      RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+      RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_VALUE(value_data, value_size),
+      RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(opaque),
+      RD_KAFKA_V_END);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return ok_status();  // headers now owned by librdkafka
+  rd_kafka_headers_destroy(headers);
+  if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+    // Never waited out here: a cluster that is slow or gone would hold the caller for ever.
+    return Error::transient(
+        "KAFKA_QUEUE_FULL",
+        fmt::format("could not queue a record for topic {}: the producer's queue is full "
+                    "({} record(s) waiting for the cluster{}{})",
+                    record.topic, rd_kafka_outq_len(handle_.get()),
+                    last_error_.empty() ? "" : "; last error: ", last_error_));
+  }
+  return Error::permanent("KAFKA_PRODUCE", fmt::format("could not write to topic {}: {}",
+                                                       record.topic, rd_kafka_err2str(err)));
 }
 
 void Producer::poll(std::chrono::milliseconds timeout) {

@@ -45,8 +45,9 @@ class Producer {
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  // Queues `record` for the partitioner. A full local queue is waited out (serving deliveries);
-  // an Error means librdkafka refused the record outright and no delivery will be reported.
+  // Queues `record` for the partitioner without waiting. An Error means it was not queued and no
+  // delivery will be reported: transient KAFKA_QUEUE_FULL when the local queue is full (the
+  // cluster is slow or unreachable; try again later), permanent when librdkafka refused it.
   Status produce(const OutgoingRecord& record, uint64_t token);
   // Serves delivery callbacks for up to `timeout`.
   void poll(std::chrono::milliseconds timeout);
@@ -54,13 +55,18 @@ class Producer {
   bool flush(std::chrono::milliseconds timeout);
   // Records queued or in flight, not yet reported.
   int in_flight() const;
+  // The last client-level error librdkafka reported (e.g. every broker unreachable); empty if
+  // none yet. Read on the thread that polls.
+  const std::string& last_error() const { return last_error_; }
 
  private:
   Producer() = default;
   static void delivery_callback(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque);
+  static void error_callback(rd_kafka_t*, int err, const char* reason, void* opaque);
 
   KafkaHandle handle_;
   DeliveryCallback on_delivery_;
+  std::string last_error_;
 };
 
 struct TopicSpec {

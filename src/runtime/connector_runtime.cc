@@ -222,6 +222,11 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
   settings.consumer.topics_regex = connector_.topics_regex;
   settings.offset_flush_interval = worker_.offset_flush_interval;
   settings.offset_flush_timeout = worker_.offset_flush_timeout;
+  settings.shutdown_grace = worker_.task_shutdown_graceful_timeout;
+  settings.group_leave = group_leave_;
+  // One failed task stops the worker (docs/architecture.md, Stopping): at once, so that the
+  // other tasks stop with it and they leave the group together.
+  settings.on_failure = [this](const Error&) { stop_.request_stop(); };
   settings.max_batch_records = static_cast<size_t>(publish.batch_size);
   settings.linger = publish.linger;
   settings.preserve_partition_order = publish.preserve_partition_order;
@@ -264,11 +269,13 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
   for (int i = 0; i < publish.max_in_flight; ++i) {
     slot.publisher_randoms.push_back(std::make_unique<SystemRandom>());
     SystemRandom& random = *slot.publisher_randoms.back();
-    auto rest = std::make_unique<salesforce::RestClient>(tokens_, slot.clock, random, &stop_, log);
+    auto rest = std::make_unique<salesforce::RestClient>(tokens_, slot.publish_clock, random,
+                                                         &slot.publishers_stop, log);
     if (publish.pubsub) {
       // The REST client only reads /limits while the publishing allocation is used up.
       publishers.push_back(std::make_unique<salesforce::PubSubPublisher>(
-          pubsub_channel_, tokens_, std::move(rest), slot.clock, random, &stop_, log));
+          pubsub_channel_, tokens_, std::move(rest), slot.publish_clock, random,
+          &slot.publishers_stop, log));
       continue;
     }
     rest->set_single_record_requests(publish.batch_size == 1);
@@ -276,7 +283,7 @@ Result<std::unique_ptr<sink::SinkTask>> ConnectorRuntime::make_task(int task_id,
   }
   return std::make_unique<sink::SinkTask>(std::move(settings), std::move(preparer),
                                           std::move(publishers), log, stop_, slot.clock,
-                                          slot.random);
+                                          slot.random, &slot.publishers_stop);
 }
 
 sink::ReportingSettings ConnectorRuntime::reporting_settings(int task_id,
@@ -309,6 +316,7 @@ sink::ReportingSettings ConnectorRuntime::reporting_settings(int task_id,
 }
 
 void ConnectorRuntime::start() {
+  group_leave_ = std::make_shared<sink::GroupLeave>(connector_.tasks_max);
   for (int id = 0; id < connector_.tasks_max; ++id) {
     auto slot = std::make_unique<TaskSlot>(stop_);
     auto task = make_task(id, *slot);
@@ -316,6 +324,8 @@ void ConnectorRuntime::start() {
       slot->failure = task.error();
       make_logger(connector_.name)->error("task {} could not start: {}", id, task.error().message);
       stop_.request_stop();
+      // Neither this task nor the ones after it will come to leave the group.
+      for (int rest = id; rest < connector_.tasks_max; ++rest) group_leave_->task_gone();
       std::lock_guard<std::mutex> lock(mutex_);
       slots_.push_back(std::move(slot));
       return;
@@ -327,7 +337,15 @@ void ConnectorRuntime::start() {
       slots_.push_back(std::move(slot));
     }
     raw->thread = std::thread([this, raw, id] {
-      Status status = raw->task->run();
+      // No exception leaves the task thread (it would end the process): one fails the task.
+      Status status = ok_status();
+      try {
+        status = raw->task->run();
+      } catch (const std::exception& e) {
+        status = Error::fatal("TASK_EXCEPTION", fmt::format("the task thread threw: {}", e.what()));
+      } catch (...) {
+        status = Error::fatal("TASK_EXCEPTION", "the task thread threw an unknown exception");
+      }
       if (!status.ok()) {
         make_logger(fmt::format("{}-{}", connector_.name, id))
             ->error("task failed: {}", status.error().message);

@@ -59,8 +59,11 @@ class ConnectorRuntime {
 
  private:
   struct TaskSlot {
-    explicit TaskSlot(StopSignal& stop) : clock(&stop) {}
+    explicit TaskSlot(StopSignal& stop) : clock(&stop), publish_clock(&publishers_stop) {}
     SystemClock clock;  // each task thread has its own clock and random source
+    // Raised by the task when it stops or fails: its publishers' retries and waits end at once.
+    StopSignal publishers_stop;
+    SystemClock publish_clock;  // the publishers' waits end on publishers_stop
     SystemRandom random;
     std::vector<std::unique_ptr<SystemRandom>> publisher_randoms;  // one per publishing thread
     std::unique_ptr<sink::SinkTask> task;
@@ -84,6 +87,7 @@ class ConnectorRuntime {
   std::shared_ptr<const map::EventSchema> event_schema_;  // from the describe, at prepare()
   std::shared_ptr<grpc::Channel> pubsub_channel_;  // salesforce.publish.api=pubsub: shared
   std::vector<std::unique_ptr<TaskSlot>> slots_;
+  std::shared_ptr<sink::GroupLeave> group_leave_;  // the tasks leave their group together
   mutable std::mutex mutex_;
 };
 

@@ -60,8 +60,9 @@ void OutcomeReporter::report(kafka::OutgoingRecord record) {
 }
 
 void OutcomeReporter::report_lost(const std::string& cause) {
-  // Reports are an audit trail, not the data: a lost one is logged (once in a thousand), never
-  // retried past the producer's own retries, and holds nothing back.
+  // Reports are an audit trail, not the data: a lost one (the producer's queue full, its cluster
+  // slow or gone, a write refused) is counted and logged once in a thousand, never waited for,
+  // never retried past the producer's own retries, and holds nothing back.
   if (report_failures_++ % 1000 == 0) {
     log_->warn("reporter: {} ({} report(s) lost so far)", cause, report_failures_);
   }
@@ -88,17 +89,14 @@ bool OutcomeReporter::flush_dead_letters(std::chrono::milliseconds timeout) {
   return dlq_->flush(timeout);
 }
 
-void OutcomeReporter::flush_all(std::chrono::milliseconds timeout) {
-  // One budget for both, so a stuck reporter cluster cannot double the shutdown.
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto left = [deadline] {
-    return std::max(std::chrono::milliseconds(0),
-                    std::chrono::duration_cast<std::chrono::milliseconds>(
-                        deadline - std::chrono::steady_clock::now()));
-  };
-  if (dlq_) dlq_->flush(left());
-  if (reporter_ && !reporter_->flush(left())) {
-    log_->warn("reporter: {} report(s) still unwritten at shutdown", reporter_->in_flight());
+void OutcomeReporter::flush_reports(std::chrono::milliseconds timeout) {
+  if (!reporter_) return;
+  if (!reporter_->flush(timeout)) {
+    int unwritten = reporter_->in_flight();
+    report_failures_ += static_cast<uint64_t>(unwritten);
+    log_->warn("reporter: {} report(s) still unwritten at shutdown ({} lost in all){}{}",
+               unwritten, report_failures_, reporter_->last_error().empty() ? "" : "; last error: ",
+               reporter_->last_error());
   }
 }
 

@@ -59,7 +59,8 @@ class OutcomeReporter {
 
   // The error log line, when errors.log.enable is on.
   void log_error(const kafka::Record& record, const ErrantRecord& errant);
-  // Queues the DLQ copy of `record`; its outcome comes back through the callback.
+  // Queues the DLQ copy of `record` without waiting; its outcome comes back through the
+  // callback. A transient KAFKA_QUEUE_FULL error means it was not queued: try again later.
   Status dead_letter(const kafka::Record& record, const ErrantRecord& errant, uint64_t token);
   void report_success(const kafka::Record& record);
   void report_failure(const kafka::Record& record, const Error& error);
@@ -68,9 +69,14 @@ class OutcomeReporter {
   void poll();
   // Waits up to `timeout` for every dead letter write to be settled; false if some are not.
   bool flush_dead_letters(std::chrono::milliseconds timeout);
-  // Waits up to `timeout` for every write, reports included (at shutdown).
-  void flush_all(std::chrono::milliseconds timeout);
+  // Waits up to `timeout` for the reports (at shutdown, after the final commit: they never hold
+  // one back). What is still unwritten then is counted lost.
+  void flush_reports(std::chrono::milliseconds timeout);
   int dead_letters_in_flight() const { return dlq_ ? dlq_->in_flight() : 0; }
+  // What the dead letter queue's producer last reported wrong (empty if nothing).
+  std::string dead_letter_queue_problem() const { return dlq_ ? dlq_->last_error() : ""; }
+  // Reports that could not be written (queue full, cluster unreachable, refused).
+  uint64_t reports_lost() const { return report_failures_; }
 
  private:
   OutcomeReporter(ReportingSettings settings, TaskIdentity task,

@@ -1,5 +1,9 @@
 #include "sink/publish_pipeline.h"
 
+#include <exception>
+
+#include <fmt/format.h>
+
 namespace sfpe::sink {
 
 PublishPipeline::PublishPipeline(std::vector<std::unique_ptr<EventPublisher>> publishers,
@@ -51,6 +55,27 @@ std::vector<PublishPipeline::Completion> PublishPipeline::take_completed(
   return done;
 }
 
+namespace {
+
+// No exception leaves a publishing thread (it would end the process): one becomes the batch's
+// fatal error, and the task fails with it, its records uncommitted.
+Result<std::vector<PublishOutcome>> publish(EventPublisher& publisher,
+                                            const std::vector<Event>& events) {
+  try {
+    return publisher.publish(events);
+  } catch (const std::exception& e) {
+    return Error::fatal("PUBLISH_EXCEPTION", fmt::format("publishing a batch of {} event(s) "
+                                                         "failed: {}",
+                                                         events.size(), e.what()));
+  } catch (...) {
+    return Error::fatal("PUBLISH_EXCEPTION", fmt::format("publishing a batch of {} event(s) "
+                                                         "failed: unknown exception",
+                                                         events.size()));
+  }
+}
+
+}  // namespace
+
 void PublishPipeline::run(EventPublisher& publisher) {
   for (;;) {
     Job job;
@@ -61,7 +86,7 @@ void PublishPipeline::run(EventPublisher& publisher) {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    Completion completion{job.batch_id, publisher.publish(job.events), std::move(job.events)};
+    Completion completion{job.batch_id, publish(publisher, job.events), std::move(job.events)};
     {
       std::lock_guard<std::mutex> lock(mutex_);
       completions_.push_back(std::move(completion));

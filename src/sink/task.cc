@@ -50,31 +50,26 @@ size_t record_bytes(const kafka::Record& record) {
 SinkTask::SinkTask(TaskSettings settings, RecordPreparer preparer,
                    std::vector<std::unique_ptr<EventPublisher>> publishers,
                    std::shared_ptr<spdlog::logger> logger, StopSignal& stop, Clock& clock,
-                   Random& random)
+                   Random& random, StopSignal* publishers_stop)
     : settings_(std::move(settings)),
       preparer_(std::move(preparer)),
       publishers_(std::move(publishers)),
       log_(std::move(logger)),
       stop_(stop),
       clock_(clock),
-      random_(random) {}
+      random_(random),
+      publishers_stop_(publishers_stop != nullptr ? publishers_stop : &own_publishers_stop_) {}
 
 SinkTask::~SinkTask() = default;
 
 void SinkTask::on_assigned(const std::vector<kafka::TopicPartition>& partitions) {
   std::string names;
   for (const auto& tp : partitions) names += (names.empty() ? "" : ", ") + kafka::to_string(tp);
+  // The consumer applies the pause state to these partitions itself (consumer.h).
   log_->info("partitions assigned: [{}]", names);
-  // A partition assigned while fetching is paused starts paused too.
-  if (paused_ && consumer_) (void)consumer_->pause_assigned();
 }
 
-void SinkTask::on_revoked(const std::vector<kafka::TopicPartition>& partitions) {
-  // Runs inside poll(). Records polled but not batched are dropped (the next owner reads them
-  // again); what was accounted is committed, dead letters written first (Connect awaits its
-  // reporters before the commit on revocation). Records of these partitions in a batch still in
-  // flight stay uncommitted and are forgotten: their outcome no longer moves an offset, and the
-  // next owner publishes them again (at least once).
+void SinkTask::drop_waiting(const std::vector<kafka::TopicPartition>& partitions) {
   for (const auto& tp : partitions) {
     auto it = waiting_.find(tp);
     if (it == waiting_.end()) continue;
@@ -85,6 +80,27 @@ void SinkTask::on_revoked(const std::vector<kafka::TopicPartition>& partitions) 
     waiting_count_ -= it->second.size();
     waiting_.erase(it);
   }
+}
+
+void SinkTask::on_lost(const std::vector<kafka::TopicPartition>& partitions) {
+  // Another member may own these already: committing for them could move its offsets back, so
+  // their records are dropped and forgotten unaccounted (the owner publishes them; at least
+  // once).
+  drop_waiting(partitions);
+  tracker_.forget(partitions);
+  std::string names;
+  for (const auto& tp : partitions) names += (names.empty() ? "" : ", ") + kafka::to_string(tp);
+  log_->warn("partitions lost: [{}]; their open records will be read again by their owner", names);
+}
+
+void SinkTask::on_revoked(const std::vector<kafka::TopicPartition>& partitions) {
+  // Runs inside poll(). Records polled but not batched are dropped (the next owner reads them
+  // again); what was accounted is committed, dead letters written first (Connect awaits its
+  // reporters before the commit on revocation). Records of these partitions in a batch still in
+  // flight stay uncommitted and are forgotten: their outcome no longer moves an offset, and the
+  // next owner publishes them again (at least once). Under COOPERATIVE rebalancing, only the
+  // partitions named go; the others keep their state.
+  drop_waiting(partitions);
   if (reporter_ && reporter_->dead_letters_in_flight() > 0) {
     reporter_->flush_dead_letters(settings_.offset_flush_timeout);
   }
@@ -114,10 +130,20 @@ Status SinkTask::run() {
       [this](uint64_t token, const std::optional<Error>& error) {
         on_dead_letter_written(token, error);
       });
-  if (!reporter.ok()) return reporter.error();
+  // A task that cannot start never joins the group: its siblings need not wait for it.
+  auto gone = [this] {
+    if (settings_.group_leave) settings_.group_leave->task_gone();
+  };
+  if (!reporter.ok()) {
+    gone();
+    return reporter.error();
+  }
   reporter_ = std::move(reporter.value());
   auto consumer = kafka::Consumer::create(settings_.consumer, this);
-  if (!consumer.ok()) return consumer.error();
+  if (!consumer.ok()) {
+    gone();
+    return consumer.error();
+  }
   consumer_ = std::move(consumer.value());
   for (auto& publisher : publishers_) {
     // Called from a publishing thread while it waits for the publishing allocation.
@@ -129,36 +155,21 @@ Status SinkTask::run() {
   log_->info("task started, group {}, {} batch(es) in flight at most",
              settings_.consumer.properties.at("group.id"), pipeline_->capacity());
 
-  for (;;) {
+  while (!stopping()) {
     for (auto& completion : pipeline_->take_completed(std::chrono::milliseconds(0))) {
       settle(std::move(completion));
     }
-    if (stop_.stop_requested() || failure_) {
-      // Let the batches in flight finish (a stop makes their retries give up at once), so
-      // that what Salesforce accepted is committed.
-      if (pipeline_->in_flight() == 0) break;
-      for (auto& completion : pipeline_->take_completed(std::chrono::milliseconds(200))) {
-        settle(std::move(completion));
-      }
-      (void)consumer_->poll(std::chrono::milliseconds(0));  // serve the group meanwhile
-      continue;
-    }
+    if (stopping()) break;
     poll_records();
+    retry_held_dead_letters();
     dispatch_batches();
     reporter_->poll();
     update_pause();
-    Status committed = commit_if_due(false);
+    report_dead_letter_wait();
+    Status committed = commit_if_due();
     if (!committed.ok()) log_->warn("{}", committed.error().message);
   }
-  pipeline_.reset();  // joins the publishing threads: no wake() after this
-
-  // Whether stopping or failing: let queued dead letters and reports settle, commit everything
-  // accounted for, then leave the group.
-  reporter_->flush_all(settings_.offset_flush_timeout);
-  Status final_commit = commit_if_due(true);
-  if (!final_commit.ok()) log_->warn("final {}", final_commit.error().message);
-  consumer_->close();
-  counters_.uncommitted = tracker_.open_count();
+  shut_down();
   log_->info(
       "task stopped: consumed {}, published {}, dead-lettered {}, skipped {}, failed {}, "
       "uncommitted {}",
@@ -168,8 +179,75 @@ Status SinkTask::run() {
   return ok_status();
 }
 
+void SinkTask::shut_down() {
+  // Phases, all within task.shutdown.graceful.timeout.ms of the stop, after which the worker
+  // gives up on the task (docs/architecture.md, "Stopping"):
+  const auto started = std::chrono::steady_clock::now();
+  const auto grace = settings_.shutdown_grace;
+  // what is kept of the grace period for the final commit and leaving the group
+  const auto reserve = std::min<std::chrono::milliseconds>(grace / 2, std::chrono::seconds(2));
+  const auto settle_by = started + grace - reserve;
+  const auto leave_by = started + grace - std::min<std::chrono::milliseconds>(grace / 10,
+                                                                              std::chrono::milliseconds(250));
+  auto left = [](std::chrono::steady_clock::time_point until) {
+    return std::max(std::chrono::milliseconds(0),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        until - std::chrono::steady_clock::now()));
+  };
+  // 1. Publishers give up their retries and waits at once; no new record is fetched; what is
+  //    settled now is committed before anything can take long.
+  publishers_stop_->request_stop();
+  if (Status paused = consumer_->pause(); !paused.ok()) log_->warn("{}", paused.error().message);
+  for (auto& completion : pipeline_->take_completed(std::chrono::milliseconds(0))) {
+    settle(std::move(completion));
+  }
+  reporter_->poll();
+  if (Status c = commit_settled(); !c.ok()) log_->warn("commit at stop: {}", c.error().message);
+
+  // 2. The batches in flight finish (what Salesforce accepted is then committed) and the dead
+  //    letters are acknowledged, within the grace period; then commit again.
+  while (pipeline_->in_flight() > 0 && left(settle_by).count() > 0) {
+    for (auto& completion : pipeline_->take_completed(
+             std::min(left(settle_by), std::chrono::milliseconds(100)))) {
+      settle(std::move(completion));
+    }
+    reporter_->poll();
+    (void)consumer_->poll(std::chrono::milliseconds(0));  // serve the group meanwhile
+  }
+  retry_held_dead_letters();
+  if (reporter_->dead_letters_in_flight() > 0) reporter_->flush_dead_letters(left(settle_by));
+  if (Status c = commit_settled(); !c.ok()) log_->warn("final commit: {}", c.error().message);
+  if (pipeline_->in_flight() > 0 || !dead_letters_.empty()) {
+    log_->warn("{} batch(es) in flight and {} dead letter(s) unacknowledged after the grace "
+               "period; their records stay uncommitted and are read again next time",
+               pipeline_->in_flight(), dead_letters_.size());
+  }
+  // Reports are best effort and come after the commit, so they never hold it back.
+  reporter_->flush_reports(left(settle_by));
+
+  // 3. Leave the group only when the connector's other tasks made their final commits too: the
+  //    first member to leave starts a rebalance that would fail theirs.
+  if (settings_.group_leave &&
+      !settings_.group_leave->arrive_and_wait(
+          leave_by, [this] { (void)consumer_->poll(std::chrono::milliseconds(0)); })) {
+    log_->warn("leaving the group before the connector's other tasks were done (grace period "
+               "over)");
+  }
+  counters_.uncommitted = tracker_.open_count();
+  if (Status closed = consumer_->close(); !closed.ok()) {
+    log_->warn("{}", closed.error().message);
+  }
+  // Joins the publishing threads (no wake() after this). A request still hanging keeps the
+  // thread here; the worker gives up on it at the end of the grace period.
+  pipeline_.reset();
+}
+
 void SinkTask::fail(Error error) {
-  if (!failure_) failure_ = std::move(error);
+  if (failure_) return;
+  failure_ = std::move(error);
+  if (settings_.on_failure) settings_.on_failure(*failure_);
+  // The other batches in flight stop retrying at once: their records stay uncommitted anyway.
+  publishers_stop_->request_stop();
 }
 
 bool SinkTask::batch_ready(Clock::TimePoint now) const {
@@ -211,8 +289,8 @@ void SinkTask::poll_records() {
     auto polled = consumer_->poll(taken == 0 ? wait : std::chrono::milliseconds(0));
     if (polled.error) {
       if (polled.error->kind == ErrorKind::kFatal) {
-        log_->error("Kafka consumer failed: {}", polled.error->message);
-        stop_.request_stop();
+        fail(Error{ErrorKind::kFatal, polled.error->code,
+                   "Kafka consumer failed: " + polled.error->message});
         return;
       }
       log_->warn("Kafka consumer: {}", polled.error->message);
@@ -234,27 +312,29 @@ void SinkTask::add_waiting(kafka::Record record) {
 }
 
 void SinkTask::update_pause() {
-  bool over = buffered_records_ >= settings_.buffer_max_records ||
-              buffered_bytes_ >= settings_.buffer_max_bytes;
-  bool under = buffered_records_ <= settings_.buffer_max_records / 2 &&
+  // Dead letters not yet acknowledged count as buffered: with the DLQ's cluster slow or gone,
+  // the task stops reading once they fill the buffer, and goes on polling (it stays in the
+  // group) until they are written.
+  size_t held = buffered_records_ + dead_letters_.size();
+  bool over = held >= settings_.buffer_max_records || buffered_bytes_ >= settings_.buffer_max_bytes;
+  bool under = held <= settings_.buffer_max_records / 2 &&
                buffered_bytes_ <= settings_.buffer_max_bytes / 2;
   bool waiting_for_allocation = steady_ms() - publisher_waited_at_ms_.load() < 2000;
-  bool want_paused =
-      paused_ ? (!under || waiting_for_allocation) : (over || waiting_for_allocation);
-  if (want_paused == paused_) return;
-  Status changed = want_paused ? consumer_->pause_assigned()
-                               : consumer_->resume_assigned(tracker_.read_positions());
+  const bool paused = consumer_->paused();
+  bool want_paused = paused ? (!under || waiting_for_allocation) : (over || waiting_for_allocation);
+  if (want_paused == paused) return;
+  // The consumer owns the pause state and applies it to every later assignment too.
+  Status changed = want_paused ? consumer_->pause() : consumer_->resume(tracker_.read_positions());
   if (!changed.ok()) {
     log_->warn("{}", changed.error().message);
     return;
   }
-  paused_ = want_paused;
-  if (paused_ && waiting_for_allocation) {
+  if (want_paused && waiting_for_allocation) {
     paused_for_allocation_ = true;
     log_->info("consumption paused while publishing waits");
-  } else if (paused_) {
-    log_->debug("consumption paused: {} records / {} bytes buffered", buffered_records_,
-                buffered_bytes_);
+  } else if (want_paused) {
+    log_->debug("consumption paused: {} records / {} bytes buffered, {} dead letter(s) waiting",
+                buffered_records_, buffered_bytes_, dead_letters_.size());
   } else {
     if (paused_for_allocation_) log_->info("consumption resumed");
     paused_for_allocation_ = false;
@@ -331,15 +411,18 @@ void SinkTask::settle(PublishPipeline::Completion completion) {
   // A publish that returned no longer waits; one still waiting says so again within a second.
   publisher_waited_at_ms_ = kLongAgoMs;
   if (!completion.outcomes.ok()) {
-    if (stop_.stop_requested()) {
-      log_->info("publish interrupted by shutdown; {} records stay uncommitted",
+    if (stopping()) {
+      // Given up because the task stops (or another batch failed it): not this batch's fault.
+      log_->info("publish interrupted by the stop; {} records stay uncommitted",
                  batch.records.size());
       return;
     }
+    counters_.failed += batch.records.size();
     fail(completion.outcomes.error());
     return;
   }
   if (completion.outcomes->size() != batch.records.size()) {
+    counters_.failed += batch.records.size();
     fail(Error::fatal("PUBLISH_RESULTS", fmt::format("{} results for {} events",
                                                      completion.outcomes->size(),
                                                      batch.records.size())));
@@ -417,6 +500,21 @@ std::optional<Event> SinkTask::prepare(const kafka::Record& record) {
   return std::move(event.value());
 }
 
+Result<Event> SinkTask::prepare_once(const kafka::Record& record, Stage* failed_stage) {
+  // A converter or mapper that throws fails this record in its stage, as Connect counts an
+  // exception in a converter or a task's put (kafka-connect.md §2.2), instead of ending the
+  // process through std::terminate.
+  try {
+    return preparer_(record, failed_stage);
+  } catch (const std::exception& e) {
+    return Error::permanent("UNEXPECTED_EXCEPTION",
+                            fmt::format("{}: {}", where(record), e.what()));
+  } catch (...) {
+    return Error::permanent("UNEXPECTED_EXCEPTION",
+                            fmt::format("{}: unknown exception", where(record)));
+  }
+}
+
 Result<Event> SinkTask::prepare_with_retries(const kafka::Record& record, Stage* failed_stage) {
   // Transient conversion failures (the schema registry unreachable) are not the record's fault:
   // retry them per errors.retry.timeout with Connect's backoff (kafka-connect.md §2.2: 300 ms
@@ -425,7 +523,7 @@ Result<Event> SinkTask::prepare_with_retries(const kafka::Record& record, Stage*
   auto start = clock_.now();
   int64_t delay_ms = 300;
   for (;;) {
-    auto prepared = preparer_(record, failed_stage);
+    auto prepared = prepare_once(record, failed_stage);
     if (prepared.ok() || prepared.error().kind != ErrorKind::kTransient) return prepared;
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - start);
     bool forever = settings_.conversion_retry_timeout_ms < 0;
@@ -503,7 +601,17 @@ Status SinkTask::handle_errant(const kafka::Record& record, ErrantRecord errant)
 
 Status SinkTask::dead_letter(const kafka::Record& record, const ErrantRecord& errant) {
   uint64_t token = next_token_++;
-  Status queued = reporter_->dead_letter(record, errant, token);
+  Status queued = held_dead_letters_.empty() ? reporter_->dead_letter(record, errant, token)
+                                             : Error::transient("KAFKA_QUEUE_FULL", "held");
+  if (!queued.ok() && queued.error().kind == ErrorKind::kTransient) {
+    // The producer's queue is full (the DLQ's cluster is slow or gone): the record is held,
+    // in order behind any held before it, and queued again from the task loop. Its offset stays
+    // open meanwhile.
+    held_dead_letters_.push_back({record, errant, token});
+    dead_letters_.emplace(token,
+                          PendingDeadLetter{partition_of(record), record.offset, clock_.now()});
+    return ok_status();
+  }
   if (!queued.ok()) {
     counters_.failed++;
     return Error::fatal(queued.error().code,
@@ -512,8 +620,43 @@ Status SinkTask::dead_letter(const kafka::Record& record, const ErrantRecord& er
                                     where(record), settings_.reporting.dlq_topic,
                                     queued.error().message));
   }
-  dead_letters_.emplace(token, PendingDeadLetter{partition_of(record), record.offset});
+  dead_letters_.emplace(token, PendingDeadLetter{partition_of(record), record.offset, clock_.now()});
   return ok_status();
+}
+
+void SinkTask::retry_held_dead_letters() {
+  while (!held_dead_letters_.empty()) {
+    HeldDeadLetter& held = held_dead_letters_.front();
+    Status queued = reporter_->dead_letter(held.record, held.errant, held.token);
+    if (!queued.ok() && queued.error().kind == ErrorKind::kTransient) return;  // still full
+    if (!queued.ok()) {
+      dead_letters_.erase(held.token);
+      counters_.failed++;
+      fail(Error::fatal(queued.error().code,
+                        fmt::format("{}: could not write the record to the dead letter queue "
+                                    "{}: {}",
+                                    where(held.record), settings_.reporting.dlq_topic,
+                                    queued.error().message)));
+    }
+    held_dead_letters_.pop_front();
+  }
+}
+
+void SinkTask::report_dead_letter_wait() {
+  if (dead_letters_.empty()) return;
+  const auto now = clock_.now();
+  const auto& oldest = dead_letters_.begin()->second;
+  constexpr auto kEvery = std::chrono::seconds(30);
+  if (now - oldest.queued_at < kEvery || now - last_dead_letter_warning_ < kEvery) return;
+  last_dead_letter_warning_ = now;
+  std::string problem = reporter_->dead_letter_queue_problem();
+  log_->warn("dead letter queue {}: {} record(s) not acknowledged, the oldest ({}) for {} s{}{}; "
+             "their offsets are not committed and reading stops when they fill the buffer",
+             settings_.reporting.dlq_topic, dead_letters_.size(),
+             fmt::format("topic {} partition {} offset {}", oldest.partition.topic,
+                         oldest.partition.partition, oldest.offset),
+             std::chrono::duration_cast<std::chrono::seconds>(now - oldest.queued_at).count(),
+             problem.empty() ? "" : "; the cluster says: ", problem);
 }
 
 void SinkTask::on_dead_letter_written(uint64_t token, const std::optional<Error>& error) {
@@ -543,16 +686,7 @@ void SinkTask::account(const kafka::Record& record) {
   tracker_.ack(partition_of(record), record.offset);
 }
 
-Status SinkTask::commit_if_due(bool force) {
-  if (!force && clock_.now() < next_commit_) return ok_status();
-  next_commit_ = clock_.now() + settings_.offset_flush_interval;
-  // Dead letters settle first, so that the commit covers them (Connect's awaitFutures).
-  if (reporter_->dead_letters_in_flight() > 0 &&
-      !reporter_->flush_dead_letters(settings_.offset_flush_timeout)) {
-    log_->warn("{} dead letter queue write(s) not acknowledged within offset.flush.timeout.ms={}; "
-               "their offsets wait for the next commit",
-               reporter_->dead_letters_in_flight(), settings_.offset_flush_timeout.count());
-  }
+Status SinkTask::commit_settled() {
   auto offsets = tracker_.committable();
   if (offsets.empty()) return ok_status();
   Status status = consumer_->commit(offsets);
@@ -565,6 +699,19 @@ Status SinkTask::commit_if_due(bool force) {
     }
   }
   return ok_status();
+}
+
+Status SinkTask::commit_if_due() {
+  if (clock_.now() < next_commit_) return ok_status();
+  next_commit_ = clock_.now() + settings_.offset_flush_interval;
+  // Dead letters settle first, so that the commit covers them (Connect's awaitFutures).
+  if (reporter_->dead_letters_in_flight() > 0 &&
+      !reporter_->flush_dead_letters(settings_.offset_flush_timeout)) {
+    log_->warn("{} dead letter queue write(s) not acknowledged within offset.flush.timeout.ms={}; "
+               "their offsets wait for the next commit",
+               reporter_->dead_letters_in_flight(), settings_.offset_flush_timeout.count());
+  }
+  return commit_settled();
 }
 
 }  // namespace sfpe::sink

@@ -424,5 +424,39 @@ TEST(ValidateWorker, EachRuleAndUnknownKeys) {
   EXPECT_THAT(warnings(report), ElementsAre("group.id: is not a known property and is ignored"));
 }
 
+TEST(ValidateConnector, PropertiesWithoutEffectYetWarn) {
+  ValidationReport report = validate_connector(
+      with(valid_connector(),
+           {{"transforms", "mask"},
+            {"transforms.mask.type", "org.apache.kafka.connect.transforms.MaskField$Value"},
+            {"predicates", "isOrders"},
+            {"predicates.isOrders.type",
+             "org.apache.kafka.connect.transforms.predicates.TopicNameMatches"},
+            {"header.converter", "org.apache.kafka.connect.storage.SimpleHeaderConverter"}}));
+  EXPECT_TRUE(report.ok()) << report.to_string();
+  EXPECT_THAT(warnings(report),
+              ElementsAre("transforms: has no effect yet (transformations are not run; records "
+                          "are mapped as the converter decoded them)",
+                          "predicates: has no effect yet (predicates are not evaluated "
+                          "(transformations are not run))",
+                          "header.converter: has no effect yet (record headers are not "
+                          "converted; the sink reads no header)"));
+}
+
+TEST(ValidateWorker, PropertiesWithoutEffectYetWarn) {
+  ValidationReport report = validate_worker({
+      {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
+      {"value.converter", "io.confluent.connect.avro.AvroConverter"},
+      {"bootstrap.servers", "k1:9092"},
+      {"listeners", "http://:8083"},
+      {"rest.advertised.host.name", "worker-1"},
+  });
+  EXPECT_TRUE(report.ok()) << report.to_string();
+  EXPECT_THAT(warnings(report),
+              ElementsAre("listeners: has no effect yet (this worker serves no REST API)",
+                          "rest.advertised.host.name: has no effect yet (this worker serves no "
+                          "REST API)"));
+}
+
 }  // namespace
 }  // namespace sfpe::config

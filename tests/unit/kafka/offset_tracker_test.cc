@@ -88,5 +88,37 @@ TEST(OffsetTrackerTest, ReadPositionsAreOnePastTheHighestTrackedUntilForgotten) 
   EXPECT_EQ(tracker.read_positions(), (std::map<TopicPartition, int64_t>{{kP0, 6}}));
 }
 
+TEST(OffsetTrackerTest, PositionThatMovesBackStartsThePartitionAnew) {
+  // The consumer read 100..102 and committed 103; the log was then truncated and an
+  // OFFSET_OUT_OF_RANGE reset to the earliest offset, 0, brings records 0, 1, ... again.
+  OffsetTracker tracker;
+  for (int64_t o = 100; o <= 102; ++o) tracker.track(kP0, o);
+  for (int64_t o = 100; o <= 102; ++o) tracker.ack(kP0, o);
+  tracker.mark_committed(tracker.committable());
+  EXPECT_EQ(tracker.read_positions(), (std::map<TopicPartition, int64_t>{{kP0, 103}}));
+
+  tracker.track(kP0, 0);
+  tracker.track(kP0, 1);
+  // A resume seeks to the read position: after the last record read, not back up at 103.
+  EXPECT_EQ(tracker.read_positions(), (std::map<TopicPartition, int64_t>{{kP0, 2}}));
+  EXPECT_EQ(tracker.open_count(), 2u);
+  // Nothing is committable past the open record 0, and the commit may go back to it.
+  EXPECT_EQ(tracker.committable(), (std::map<TopicPartition, int64_t>{{kP0, 0}}));
+  tracker.ack(kP0, 0);
+  tracker.ack(kP0, 1);
+  EXPECT_EQ(tracker.committable(), (std::map<TopicPartition, int64_t>{{kP0, 2}}));
+}
+
+TEST(OffsetTrackerTest, ReadPositionFollowsTheLastRecordRead) {
+  OffsetTracker tracker;
+  tracker.track(kP0, 7);
+  tracker.track(kP1, 3);
+  tracker.track(kP0, 8);
+  EXPECT_EQ(tracker.read_positions(),
+            (std::map<TopicPartition, int64_t>{{kP0, 9}, {kP1, 4}}));
+  tracker.track(kP0, 5);  // moved back
+  EXPECT_EQ(tracker.read_positions().at(kP0), 6);
+}
+
 }  // namespace
 }  // namespace sfpe::kafka

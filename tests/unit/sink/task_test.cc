@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 
+#include "fake_salesforce.h"
 #include "kafka_cluster/mock_cluster.h"
 #include "lib/kafka_client.h"
 
@@ -21,59 +22,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// What every fake publisher shares: the batches seen, how many are in flight, and gates.
-struct Salesforce {
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<std::vector<nlohmann::ordered_json>> batches;  // in the order publish() was called
-  std::vector<std::pair<int64_t, int64_t>> accepted;  // (partition, offset) in acceptance order
-  std::map<int64_t, int> partitions_in_flight;
-  int in_flight = 0;
-  int most_in_flight = 0;
-  int overlaps = 0;           // a partition in two batches at once
-  size_t hold_calls = 0;      // publish() calls numbered below this wait for release
-  size_t released_calls = 0;  // calls numbered below this may return
-  size_t calls = 0;
-
-  void release_until(size_t call) {
-    std::lock_guard<std::mutex> lock(mutex);
-    released_calls = call;
-    changed.notify_all();
-  }
-  template <typename Predicate>
-  bool await(Predicate done, std::chrono::milliseconds timeout = 30s) {
-    std::unique_lock<std::mutex> lock(mutex);
-    return changed.wait_for(lock, timeout, [&] { return done(); });
-  }
-};
-
-class FakePublisher : public EventPublisher {
- public:
-  explicit FakePublisher(Salesforce& sf) : sf_(sf) {}
-  Result<std::vector<PublishOutcome>> publish(const std::vector<nlohmann::ordered_json>& events) override {
-    std::unique_lock<std::mutex> lock(sf_.mutex);
-    size_t call = sf_.calls++;
-    sf_.batches.push_back(events);
-    std::set<int64_t> partitions;
-    for (const auto& e : events) partitions.insert(e["p"].get<int64_t>());
-    for (int64_t p : partitions) {
-      if (sf_.partitions_in_flight[p]++ > 0) sf_.overlaps++;
-    }
-    sf_.most_in_flight = std::max(sf_.most_in_flight, ++sf_.in_flight);
-    sf_.changed.notify_all();
-    if (call < sf_.hold_calls) {
-      sf_.changed.wait(lock, [&] { return call < sf_.released_calls; });
-    }
-    for (int64_t p : partitions) sf_.partitions_in_flight[p]--;
-    sf_.in_flight--;
-    for (const auto& e : events) sf_.accepted.emplace_back(e["p"], e["o"]);
-    sf_.changed.notify_all();
-    return std::vector<PublishOutcome>(events.size(), PublishOutcome{true, std::nullopt});
-  }
-
- private:
-  Salesforce& sf_;
-};
+using fakes::FakePublisher;
+using fakes::Salesforce;
 
 class TaskTest : public ::testing::Test {
  protected:
