@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/null_sink.h>
 
 #include "sink/task.h"
@@ -96,6 +97,26 @@ class FakePublisher : public EventPublisher {
 
  private:
   Salesforce& sf_;
+};
+
+// A log that the test can read while the task writes to it.
+class CapturedLog : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  std::string text() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return text_;
+  }
+  bool contains(std::string_view part) { return text().find(part) != std::string::npos; }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    text_.append(message.payload.data(), message.payload.size());
+    text_ += '\n';
+  }
+  void flush_() override {}
+
+ private:
+  std::string text_;
 };
 
 // Checks `condition` every 20 ms until it holds (true) or `timeout` passes (false): for state
