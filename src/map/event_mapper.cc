@@ -222,7 +222,8 @@ class ValueWriter {
         auto written = number->is_number_integer()
                            ? std::to_chars(buffer, buffer + sizeof buffer, number->get<int64_t>())
                            : std::to_chars(buffer, buffer + sizeof buffer, number->get<double>());
-        auto digits = read_decimal_text(std::string_view(buffer, written.ptr - buffer));
+        auto digits = read_decimal_text(
+            std::string_view(buffer, static_cast<size_t>(written.ptr - buffer)));
         if (digits && digits->integer_digits > max_integer_digits) {
           return out_of_range(def, path, digits->json);
         }
