@@ -107,7 +107,10 @@ TEST(PubSubEncoderTest, InvalidUtf8AndHugeNumbersArePermanentErrorsNotExceptions
   for (const Case& c : cases) {
     Result<std::string> payload = Error::fatal("UNSET", "");
     EXPECT_NO_THROW(payload = encoder->encode(c.event, 1, "005")) << c.message;
-    ASSERT_FALSE(payload.ok()) << c.message;
+    if (payload.ok()) {
+      ADD_FAILURE() << "encoded: " << c.message;
+      continue;
+    }
     EXPECT_EQ(payload.error().kind, ErrorKind::kPermanent);
     EXPECT_EQ(payload.error().code, "PUBSUB_VALUE");
     EXPECT_EQ(payload.error().message, c.message);
