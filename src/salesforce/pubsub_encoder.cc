@@ -205,8 +205,9 @@ Status PubSubEncoder::write_value(std::string& out, const Field& field, const Js
       double number = 0;
       if (value.is_number()) {
         number = value.template get<double>();
-      } else if (exact || (value.is_string() && map::is_decimal_number_text(
-                                                    value.template get_ref<const std::string&>()))) {
+      } else if (exact || (value.is_string() &&
+                           map::is_decimal_number_text(
+                               value.template get_ref<const std::string&>()))) {
         // The schema's Number fields are doubles (§3.5): the nearest one to the exact text.
         auto digits = map::read_decimal_text(
             exact ? *exact : std::string_view(value.template get_ref<const std::string&>()));

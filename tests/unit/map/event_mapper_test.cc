@@ -474,10 +474,10 @@ TEST(EventMapperTest, TextWithinItsLengthCountsCharactersNotBytes) {
 // a Text field's length in those (Java strings): "ab😀" does not fit a length of 3.
 TEST(EventMapperTest, TextLengthCountsUtf16CodeUnitsAsSalesforceDoes) {
   const auto string = make_schema(data::Type::kString);
-  EXPECT_EQ(mapped_text(StructBuilder().add("Short__c", string, std::string("a\xf0\x9f\x98\x80")).build()),
-            "{\"Short__c\":\"a\xf0\x9f\x98\x80\"}");
-  Error error =
-      mapping_error(StructBuilder().add("Short__c", string, std::string("ab\xf0\x9f\x98\x80")).build());
+  const std::string emoji = "\xf0\x9f\x98\x80";  // U+1F600, a surrogate pair in UTF-16
+  EXPECT_EQ(mapped_text(StructBuilder().add("Short__c", string, "a" + emoji).build()),
+            "{\"Short__c\":\"a" + emoji + "\"}");
+  Error error = mapping_error(StructBuilder().add("Short__c", string, "ab" + emoji).build());
   EXPECT_EQ(error.code, kCodeValueTooLong);
   EXPECT_EQ(error.message,
             "topic orders partition 2 offset 17 field Short__c: 4 characters (UTF-16 code units) "
