@@ -25,6 +25,8 @@ namespace {
 constexpr auto kReplaceInvalid = nlohmann::json::error_handler_t::replace;
 constexpr int64_t kMillisPerDay = 86400000;
 constexpr int64_t kMaxDays = INT64_MAX / kMillisPerDay - 1;
+constexpr int64_t kEarliestDay = -98615;  // 1700-01-01, in days since 1970-01-01
+constexpr int64_t kLatestDay = 741807;    // 4000-12-31
 
 bool ends_with_ignoring_case(std::string_view name, std::string_view suffix) {
   if (name.size() < suffix.size()) return false;
@@ -196,65 +198,82 @@ class ValueWriter {
                              to_string(def.type), def.name));
   }
 
+  // Number fields (see event_mapper.h). Limits as Salesforce applies them: more integer digits
+  // than precision - scale is NUMBER_OUTSIDE_VALID_RANGE there; extra decimals are rounded, not
+  // refused (salesforce-api.md §5: Number has precision and scale, at most 18 digits).
   Result<EventJson> to_number(const EventFieldDef& def, const data::Schema& schema,
                               const data::Value& value, const std::string& path) {
     const bool logical_time = schema.name == data::kDateLogical ||
                               schema.name == data::kTimestampLogical ||
                               schema.name == data::kTimeLogical;
-    Result<EventJson> number = EventJson();
+    const int64_t max_integer_digits = def.precision > 0 ? def.precision - def.scale : -1;
     switch (schema.type) {
       case data::Type::kInt8:
       case data::Type::kInt16:
       case data::Type::kInt32:
       case data::Type::kInt64:
       case data::Type::kFloat32:
-      case data::Type::kFloat64:
+      case data::Type::kFloat64: {
         if (logical_time) return type_mismatch(def, schema, path);
-        number = to_json(schema, value, path);
-        break;
-      case data::Type::kBytes:
+        auto number = to_json(schema, value, path);
+        if (!number.ok() || max_integer_digits < 0) return number;
+        // A double's shortest text is exactly its value, so its digits are counted exactly.
+        char buffer[64];
+        auto written = number->is_number_integer()
+                           ? std::to_chars(buffer, buffer + sizeof buffer, number->get<int64_t>())
+                           : std::to_chars(buffer, buffer + sizeof buffer, number->get<double>());
+        auto digits = read_decimal_text(
+            std::string_view(buffer, static_cast<size_t>(written.ptr - buffer)));
+        if (digits && digits->integer_digits > max_integer_digits) {
+          return out_of_range(def, path, digits->json);
+        }
+        return number;
+      }
+      case data::Type::kBytes: {
         if (schema.name != data::kDecimalLogical) return type_mismatch(def, schema, path);
-        number = to_json(schema, value, path);
-        break;
+        const data::Bytes* bytes = value.get_if<data::Bytes>();
+        if (bytes == nullptr) return to_json(schema, value, path);  // reports the mismatch
+        auto text = decimal_text(schema, *bytes, path);
+        if (!text.ok()) return text.error();
+        return exact_number(def, *read_decimal_text(*text), path);
+      }
       case data::Type::kString: {
         const std::string* text = value.get_if<std::string>();
         if (text == nullptr) return to_json(schema, value, path);  // reports the mismatch
-        if (!is_decimal_number_text(*text)) return unreadable(def, path, *text, "a number");
-        number = number_from_text(*text, path);
-        break;
+        auto digits = read_decimal_text(*text);
+        if (!digits) return unreadable(def, path, *text, "a number");
+        return exact_number(def, *digits, path);
       }
       default:
         return type_mismatch(def, schema, path);
     }
-    if (!number.ok()) return number;
-    if (def.precision > 0 && number->is_number()) {
-      // Salesforce rounds extra decimals but refuses more integer digits than precision - scale
-      // allow (NUMBER_OUTSIDE_VALID_RANGE); refusing here saves the API call.
-      const double limit = std::pow(10.0, def.precision - def.scale);
-      if (std::fabs(number->get<double>()) >= limit) {
-        return error(kCodeNumberOutOfRange, path,
-                     fmt::format("{} is outside the range of Number field {} (precision {}, "
-                                 "scale {})",
-                                 number->dump(), def.name, def.precision, def.scale));
-      }
-    }
-    return number;
   }
 
-  // Exact number text -> an integer when it is one that fits int64, else the nearest double.
-  Result<EventJson> number_from_text(const std::string& text, const std::string& path) {
-    const char* begin = text.data() + (text.starts_with('+') ? 1 : 0);
-    const char* end = text.data() + text.size();
-    int64_t whole = 0;
-    auto parsed = std::from_chars(begin, end, whole);
-    if (parsed.ec == std::errc() && parsed.ptr == end) return EventJson(whole);
-    double nearest = 0;
-    std::from_chars(begin, end, nearest);
-    if (!std::isfinite(nearest)) {
-      return error(kCodeNonFiniteNumber, path,
-                   fmt::format("{} is too large for a JSON number", text));
+  Error out_of_range(const EventFieldDef& def, const std::string& path,
+                     const std::string& number) const {
+    return error(kCodeNumberOutOfRange, path,
+                 fmt::format("{} has more than the {} integer digits of Number field {} "
+                             "(precision {}, scale {})",
+                             number, def.precision - def.scale, def.name, def.precision,
+                             def.scale));
+  }
+
+  // A decimal's exact value for a Number field: an integer when it is one that fits int64, else
+  // its exact text (kExactNumberSubtype), so that no double rounds the digits Salesforce keeps
+  // (up to 18). A value beyond the range of a double, Salesforce's type for Number fields and
+  // the Pub/Sub schema's, is NUMBER_OUT_OF_RANGE rather than infinity or 0.
+  Result<EventJson> exact_number(const EventFieldDef& def, const DecimalText& digits,
+                                 const std::string& path) {
+    if (digits.exceeds_double) {
+      return error(kCodeNumberOutOfRange, path,
+                   fmt::format("{} is beyond the range of a double, the type of Number field {}",
+                               digits.json, def.name));
     }
-    return EventJson(nearest);
+    if (def.precision > 0 && digits.integer_digits > def.precision - def.scale) {
+      return out_of_range(def, path, digits.json);
+    }
+    if (digits.as_int64) return EventJson(*digits.as_int64);
+    return exact_number_json(digits.json);
   }
 
   Result<EventJson> to_checkbox(const EventFieldDef& def, const data::Schema& schema,
@@ -292,10 +311,10 @@ class ValueWriter {
                              fmt::format(": {} is not at midnight UTC, and a Date has no time",
                                          to_iso8601_millis(*millis)));
       }
-      return EventJson(to_iso_date(*millis / kMillisPerDay));
+      return date_json(def, *millis / kMillisPerDay, path);
     }
     if (schema.name == data::kDateLogical && number != nullptr) {
-      return EventJson(to_iso_date(*number));
+      return date_json(def, *number, path);
     }
     if (schema.name == data::kTimestampLogical && number != nullptr) {
       if (*number % kMillisPerDay != 0) {
@@ -303,26 +322,50 @@ class ValueWriter {
                              fmt::format(": {} is not at midnight UTC, and a Date has no time",
                                          to_iso8601_millis(*number)));
       }
-      return EventJson(to_iso_date(*number / kMillisPerDay));
+      return date_json(def, *number / kMillisPerDay, path);
     }
     if (schema.type == data::Type::kString && schema.name.empty()) {
       const std::string* text = value.get_if<std::string>();
       if (text == nullptr) return to_json(schema, value, path);
       auto days = parse_iso_date(*text);
       if (!days) return unreadable(def, path, *text, "a yyyy-MM-dd date");
-      return EventJson(to_iso_date(*days));
+      return date_json(def, *days, path);
     }
     return type_mismatch(def, schema, path);
+  }
+
+  // Salesforce stores dates from 1700-01-01T00:00:00Z to 4000-12-31T00:00:00Z (SOQL and SOSL
+  // Reference, "Minimum and Maximum Dates"; its insert refuses others): a Date field takes
+  // 1700-01-01 to 4000-12-31, a Date/Time field instants within those two midnights.
+  Result<EventJson> date_json(const EventFieldDef& def, int64_t days, const std::string& path) {
+    if (days < kEarliestDay || days > kLatestDay) {
+      return error(kCodeDateOutOfRange, path,
+                   fmt::format("{} is outside 1700-01-01 to 4000-12-31, the dates {} field {} "
+                               "holds",
+                               to_iso_date(days), to_string(def.type), def.name));
+    }
+    return EventJson(to_iso_date(days));
+  }
+
+  Result<EventJson> datetime_json(const EventFieldDef& def, int64_t epoch_ms,
+                                  const std::string& path) {
+    if (epoch_ms < kEarliestDay * kMillisPerDay || epoch_ms > kLatestDay * kMillisPerDay) {
+      return error(kCodeDateOutOfRange, path,
+                   fmt::format("{} is outside 1700-01-01T00:00:00.000Z to "
+                               "4000-12-31T00:00:00.000Z, the instants {} field {} holds",
+                               to_iso8601_millis(epoch_ms), to_string(def.type), def.name));
+    }
+    return EventJson(to_iso8601_millis(epoch_ms));
   }
 
   Result<EventJson> to_datetime(const EventFieldDef& def, const data::Schema& schema,
                                 const data::Value& value, const std::string& path) {
     const int64_t* number = value.get_if<int64_t>();
     if (auto millis = micros_as_millis(schema, number)) {
-      return EventJson(to_iso8601_millis(*millis));  // Salesforce keeps milliseconds
+      return datetime_json(def, *millis, path);  // Salesforce keeps milliseconds
     }
     if (schema.name == data::kTimestampLogical && number != nullptr) {
-      return EventJson(to_iso8601_millis(*number));
+      return datetime_json(def, *number, path);
     }
     if (schema.name == data::kDateLogical && number != nullptr) {
       // Days to milliseconds can overflow only far outside any year Salesforce accepts.
@@ -330,7 +373,7 @@ class ValueWriter {
         return error(kCodeInvalidFieldValue, path,
                      fmt::format("Date {} is out of range", to_iso_date(*number)));
       }
-      return EventJson(to_iso8601_millis(*number * kMillisPerDay));
+      return datetime_json(def, *number * kMillisPerDay, path);
     }
     if (schema.type == data::Type::kString && schema.name.empty()) {
       const std::string* text = value.get_if<std::string>();
@@ -339,34 +382,38 @@ class ValueWriter {
       if (!millis) {
         return unreadable(def, path, *text, "an ISO-8601 date-time with a zone");
       }
-      return EventJson(to_iso8601_millis(*millis));
+      return datetime_json(def, *millis, path);
     }
     return type_mismatch(def, schema, path);
   }
 
   Result<EventJson> to_text(const EventFieldDef& def, const data::Schema& schema,
                             const data::Value& value, const std::string& path) {
-    auto json = to_json(schema, value, path);
-    if (!json.ok()) return json;
-    std::string text = json->is_string() ? json->get<std::string>()
-                                         : json->dump(-1, ' ', false, kReplaceInvalid);
+    std::string text;
+    const data::Bytes* bytes = value.get_if<data::Bytes>();
+    if (schema.name == data::kDecimalLogical && bytes != nullptr) {
+      auto exact = decimal_text(schema, *bytes, path);  // every digit, not the nearest double
+      if (!exact.ok()) return exact.error();
+      text = std::move(*exact);
+    } else {
+      auto json = to_json(schema, value, path);
+      if (!json.ok()) return json;
+      text = json->is_string() ? json->get<std::string>()
+                               : json->dump(-1, ' ', false, kReplaceInvalid);
+    }
     if (def.length > 0) {
-      const size_t characters = count_characters(text);
-      if (characters > static_cast<size_t>(def.length)) {
+      // A field's length counts UTF-16 code units, as Java strings do: an emoji outside the
+      // Basic Multilingual Plane takes 2, so Salesforce answers STRING_TOO_LONG for a value of
+      // `length` such code points (salesforce-api.md §2.4 "400 too long", §5 Text "length").
+      const size_t units = utf16_length(text);
+      if (units > static_cast<size_t>(def.length)) {
         return error(kCodeValueTooLong, path,
-                     fmt::format("{} characters are more than the {} that {} field {} holds",
-                                 characters, def.length, to_string(def.type), def.name));
+                     fmt::format("{} characters (UTF-16 code units) are more than the {} that {} "
+                                 "field {} holds",
+                                 units, def.length, to_string(def.type), def.name));
       }
     }
     return EventJson(std::move(text));
-  }
-
-  // Characters as Salesforce counts a field's length: Unicode code points (unverified against
-  // UTF-16 units for characters outside the Basic Multilingual Plane).
-  static size_t count_characters(std::string_view text) {
-    size_t count = 0;
-    for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    return count;
   }
 
   Result<EventJson> integer_json(const data::Schema& schema, int64_t number,
@@ -395,13 +442,9 @@ class ValueWriter {
     return narrowed;
   }
 
-  // The exact decimal text decides the number: an integral value that fits int64 is sent as an
-  // integer, exactly; any other as the double nearest to the exact text (one correct rounding,
-  // never double arithmetic on the unscaled value). Salesforce Number fields are doubles
-  // (salesforce-api.md §5), so the server would round to the same double; up to 15 significant
-  // digits the JSON text equals the decimal's value.
-  Result<EventJson> decimal_json(const data::Schema& schema, const data::Bytes& bytes,
-                                 const std::string& path) {
+  // A Connect Decimal's exact text, e.g. "123.45".
+  Result<std::string> decimal_text(const data::Schema& schema, const data::Bytes& bytes,
+                                   const std::string& path) const {
     auto scale_it = schema.parameters.find(std::string(data::kDecimalScaleParameter));
     int scale = 0;
     if (scale_it == schema.parameters.end() ||
@@ -416,22 +459,24 @@ class ValueWriter {
           kCodeInvalidFieldValue, path,
           fmt::format("Decimal of {} bytes with scale {} cannot be read", bytes.size(), scale));
     }
-    const std::string& digits = *text;
-    const auto point = digits.find('.');
-    const bool integral =
-        point == std::string::npos || digits.find_first_not_of('0', point + 1) == std::string::npos;
-    if (integral) {
-      int64_t whole = 0;
-      const char* end = digits.data() + (point == std::string::npos ? digits.size() : point);
-      auto parsed = std::from_chars(digits.data(), end, whole);
-      if (parsed.ec == std::errc() && parsed.ptr == end) return EventJson(whole);
-    }
-    double nearest = 0;
-    std::from_chars(digits.data(), digits.data() + digits.size(), nearest);
-    if (!std::isfinite(nearest)) {
+    return std::move(*text);
+  }
+
+  // A Decimal inside a value that is not a Number field (a struct sent as JSON text, a field of
+  // another type): an integer when it is one that fits int64, else the double nearest to the
+  // exact text (one correct rounding, never double arithmetic on the unscaled value).
+  Result<EventJson> decimal_json(const data::Schema& schema, const data::Bytes& bytes,
+                                 const std::string& path) {
+    auto text = decimal_text(schema, bytes, path);
+    if (!text.ok()) return text.error();
+    auto digits = read_decimal_text(*text);
+    if (digits->as_int64) return EventJson(*digits->as_int64);
+    if (digits->exceeds_double) {
       return error(kCodeNonFiniteNumber, path,
-                   fmt::format("Decimal {} is too large for a JSON number", digits));
+                   fmt::format("Decimal {} is too large for a JSON number", *text));
     }
+    double nearest = 0;  // an underflow leaves 0, the nearest double
+    std::from_chars(text->data(), text->data() + text->size(), nearest);
     return EventJson(nearest);
   }
 
@@ -536,8 +581,36 @@ Result<EventJson> map_to_event(const data::SchemaAndValue& value, const EventSch
   return event;
 }
 
+EventJson exact_number_json(std::string_view number_text) {
+  return EventJson::binary(std::vector<uint8_t>(number_text.begin(), number_text.end()),
+                           kExactNumberSubtype);
+}
+
+std::optional<std::string_view> exact_number_text(const EventJson& value) {
+  return exact_number_text_of(value);
+}
+
 std::string serialize_event(const EventJson& event) {
-  return event.dump(-1, ' ', false, kReplaceInvalid);
+  bool exact = false;
+  if (event.is_object()) {
+    for (const auto& item : event) exact = exact || item.is_binary();
+  }
+  if (!exact) return event.dump(-1, ' ', false, kReplaceInvalid);
+  // Rare (a Decimal or numeric text on a Number field): each field on its own, exact numbers
+  // as their text. Mapping makes flat bodies, so only top-level values can be exact.
+  std::string out = "{";
+  for (auto it = event.begin(); it != event.end(); ++it) {
+    if (out.size() > 1) out += ',';
+    out += EventJson(it.key()).dump(-1, ' ', false, kReplaceInvalid);
+    out += ':';
+    if (auto text = exact_number_text(it.value())) {
+      out += *text;
+    } else {
+      out += it.value().dump(-1, ' ', false, kReplaceInvalid);
+    }
+  }
+  out += '}';
+  return out;
 }
 
 size_t serialized_size(const EventJson& event) { return serialize_event(event).size(); }

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <system_error>
 #include <cstdlib>
 #include <vector>
 
@@ -213,6 +215,95 @@ bool is_decimal_number_text(std::string_view text) {
     if (!digits()) return false;
   }
   return i == text.size();
+}
+
+std::optional<DecimalText> read_decimal_text(std::string_view text) {
+  if (!is_decimal_number_text(text)) return std::nullopt;
+  DecimalText result;
+  size_t i = 0;
+  const bool negative = text[0] == '-';
+  if (text[0] == '-' || text[0] == '+') ++i;
+  const size_t whole_begin = i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  const std::string_view whole = text.substr(whole_begin, i - whole_begin);
+  std::string_view fraction;
+  if (i < text.size() && text[i] == '.') {
+    const size_t fraction_begin = ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    fraction = text.substr(fraction_begin, i - fraction_begin);
+  }
+  const std::string_view exponent_text = text.substr(i);  // "" or "e[+-]digits"
+  int64_t exponent = 0;
+  if (!exponent_text.empty()) {
+    size_t k = 1;
+    const bool exponent_negative = exponent_text[k] == '-';
+    if (exponent_text[k] == '-' || exponent_text[k] == '+') ++k;
+    for (; k < exponent_text.size(); ++k) {
+      // Clamped: beyond 10^12 every value is out of any range anyway.
+      exponent = std::min<int64_t>(exponent * 10 + (exponent_text[k] - '0'), 1000000000000);
+    }
+    if (exponent_negative) exponent = -exponent;
+  }
+
+  // The JSON form: no '+', no leading zeros, a digit on both sides of any point.
+  if (negative) result.json += '-';
+  const size_t first_whole = whole.find_first_not_of('0');
+  result.json += first_whole == std::string_view::npos ? "0" : whole.substr(first_whole);
+  if (!fraction.empty()) result.json.append(".").append(fraction);
+  result.json += exponent_text;
+
+  // The digits as one string with the point after `point` of them.
+  std::string digits;
+  digits.reserve(whole.size() + fraction.size());
+  digits.append(whole).append(fraction);
+  const int64_t point = static_cast<int64_t>(whole.size()) + exponent;
+  const size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) {  // zero
+    result.as_int64 = 0;
+    return result;
+  }
+  const size_t last = digits.find_last_not_of('0');
+  result.integer_digits = std::max<int64_t>(0, point - static_cast<int64_t>(first));
+  if (static_cast<int64_t>(last) < point && result.integer_digits <= 19) {
+    std::string integer = negative ? "-" : "";
+    integer.append(digits, first, static_cast<size_t>(std::min<int64_t>(
+                                      point, static_cast<int64_t>(digits.size()))) -
+                                      first);
+    if (point > static_cast<int64_t>(digits.size())) {
+      integer.append(static_cast<size_t>(point - static_cast<int64_t>(digits.size())), '0');
+    }
+    int64_t value = 0;
+    auto parsed = std::from_chars(integer.data(), integer.data() + integer.size(), value);
+    if (parsed.ec == std::errc() && parsed.ptr == integer.data() + integer.size()) {
+      result.as_int64 = value;
+    }
+  }
+  // The largest double, 1.797...e308, has 309 integer digits.
+  if (result.integer_digits > 310) {
+    result.exceeds_double = true;
+  } else if (result.integer_digits >= 309) {
+    double nearest = 0;
+    auto parsed =
+        std::from_chars(result.json.data(), result.json.data() + result.json.size(), nearest);
+    result.exceeds_double = parsed.ec == std::errc::result_out_of_range;
+  }
+  return result;
+}
+
+size_t utf16_length(std::string_view text) {
+  size_t units = 0;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte & 0xC0) != 0x80) units += byte >= 0xF0 ? 2 : 1;  // a 4-byte lead: a surrogate pair
+  }
+  return units;
+}
+
+bool is_valid_utf8(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return to_valid_utf8(text) == text;
+  }
+  return true;  // ASCII, the usual case, without a copy
 }
 
 std::optional<std::string> decimal_to_string(const data::Bytes& unscaled, int scale) {

@@ -32,6 +32,25 @@ std::optional<int64_t> parse_iso_datetime(std::string_view text);
 // A JSON-style decimal number ("-12", "3.50", "1e-3"): true when `text` is exactly one.
 bool is_decimal_number_text(std::string_view text);
 
+// A decimal number's exact text, read without rounding, for Salesforce's Number checks.
+struct DecimalText {
+  std::string json;            // the same value as a valid JSON number: "+.50" -> "0.50"
+  int64_t integer_digits = 0;  // digits before the point, leading zeros not counted:
+                               // "0.5" -> 0, "-12.3" -> 2, "1.5e3" -> 4
+  std::optional<int64_t> as_int64;  // the value, when it is an integer that fits int64
+  bool exceeds_double = false;      // its magnitude is beyond the largest finite double
+};
+
+// nullopt unless is_decimal_number_text(text).
+std::optional<DecimalText> read_decimal_text(std::string_view text);
+
+// Length in UTF-16 code units, as Salesforce (Java strings) counts a Text field's characters:
+// U+10000 and above (most emoji) count 2. `text` is valid UTF-8.
+size_t utf16_length(std::string_view text);
+
+// Whether `text` is valid UTF-8 (RFC 3629: no overlong forms, no surrogates, <= U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
 // Connect Decimal: big-endian two's-complement unscaled value and scale -> plain decimal text,
 // e.g. ({0x30, 0x39}, 2) -> "123.45", ({0xff}, 0) -> "-1", ({0x01}, -2) -> "100". nullopt for
 // an empty or oversized (> 1024 bytes) unscaled value.

@@ -1,9 +1,13 @@
 #include "salesforce/pubsub_encoder.h"
 
+#include <charconv>
 #include <cstring>
+#include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
 
+#include "map/event_mapper.h"
 #include "map/value_format.h"
 
 namespace sfpe::salesforce {
@@ -164,16 +168,30 @@ Result<std::string> PubSubEncoder::encode_any(const Json& event, int64_t created
 
 template <typename Json>
 Status PubSubEncoder::write_value(std::string& out, const Field& field, const Json& value) const {
+  const std::optional<std::string_view> exact = map::exact_number_text_of(value);
   auto mismatch = [&](const char* expected) -> Status {
+    // Shown without throwing, whatever the value holds (invalid UTF-8 is replaced).
+    const std::string shown = exact ? std::string(*exact)
+                                    : value.dump(-1, ' ', false, Json::error_handler_t::replace);
     return Error::permanent(kCodeValue,
                             fmt::format("field {}: {} cannot be written as {} (Pub/Sub schema {})",
-                                        field.name, value.dump(), expected, schema_id_));
+                                        field.name, shown, expected, schema_id_));
   };
   switch (field.kind) {
-    case Kind::kString:
+    case Kind::kString: {
       if (!value.is_string()) return mismatch("a string");
-      avro_write_string(out, value.template get_ref<const std::string&>());
+      const std::string& text = value.template get_ref<const std::string&>();
+      // An Avro string is UTF-8 (Avro specification, "Primitive Types"); Salesforce would
+      // accept the bytes unchecked (salesforce-api.md §3.5), and subscribers fail on them.
+      if (!map::is_valid_utf8(text)) {
+        return Error::permanent(
+            kCodeValue, fmt::format("field {}: the text is not valid UTF-8, as an Avro string "
+                                    "must be (Pub/Sub schema {})",
+                                    field.name, schema_id_));
+      }
+      avro_write_string(out, text);
       return ok_status();
+    }
     case Kind::kBytes:
       if (!value.is_string()) return mismatch("bytes");
       avro_write_string(out, value.template get_ref<const std::string&>());
@@ -187,8 +205,16 @@ Status PubSubEncoder::write_value(std::string& out, const Field& field, const Js
       double number = 0;
       if (value.is_number()) {
         number = value.template get<double>();
-      } else if (value.is_string() && map::is_decimal_number_text(value.template get_ref<const std::string&>())) {
-        number = std::stod(value.template get_ref<const std::string&>());
+      } else if (exact || (value.is_string() &&
+                           map::is_decimal_number_text(
+                               value.template get_ref<const std::string&>()))) {
+        // The schema's Number fields are doubles (§3.5): the nearest one to the exact text.
+        auto digits = map::read_decimal_text(
+            exact ? *exact : std::string_view(value.template get_ref<const std::string&>()));
+        if (!digits) return mismatch("a number");
+        if (digits->exceeds_double) return mismatch("a double (it is beyond a double's range)");
+        // An underflow leaves 0, the nearest double.
+        std::from_chars(digits->json.data(), digits->json.data() + digits->json.size(), number);
       } else {
         return mismatch("a number");
       }

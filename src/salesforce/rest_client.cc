@@ -11,6 +11,7 @@
 #include <charconv>
 #include <utility>
 
+#include "map/event_mapper.h"
 #include "salesforce/json_fields.h"
 #include "salesforce/save_results.h"
 
@@ -116,9 +117,9 @@ std::string collections_body(const std::string& event_name,
     if (event.contains("attributes")) {
       nlohmann::ordered_json without = event;
       without.erase("attributes");
-      fields = dump(without);
+      fields = map::serialize_event(without);
     } else {
-      fields = dump(event);
+      fields = map::serialize_event(event);  // exact Number digits as they are (event_mapper.h)
     }
     body += attributes;
     if (fields.size() > 2) body.append(",").append(fields, 1, fields.size() - 2);
@@ -501,7 +502,8 @@ Status RestClient::publish_records(const std::vector<nlohmann::ordered_json>& ev
     logger_->debug("{} in one request", what);
     Result<HttpResponse> sent = send_with_retry(
         "POST", path.value(),
-        single ? dump(events[pending.front()]) : collections_body(event, events, pending),
+        single ? map::serialize_event(events[pending.front()])
+               : collections_body(event, events, pending),
         backoff, what);
     if (!sent.ok()) return sent.error();
     const HttpResponse& response = sent.value();

@@ -1,11 +1,12 @@
 // Event describe and record validation for the Salesforce emulator.
 #include "salesforce_emulator/event_model.h"
 
+#include "salesforce_emulator/field_limits.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 
 namespace sfpe::testing {
 namespace {
@@ -231,6 +232,10 @@ std::variant<EventRecord, ApiError> deserialize_record(const EventDef& event,
                       token_of(value), shown, locator.where(pointer + "/" + key)),
           std::nullopt};
     }
+    if (value.is_number()) {
+      result.number_texts[field->name] =
+          locator.number_text(pointer + "/" + key).value_or(value.dump());
+    }
     result.fields[field->name] = value;
   }
   return result;
@@ -259,22 +264,10 @@ std::vector<ApiError> check_record(const EventRecord& record) {
   for (const auto& [name, value] : record.fields.items()) {
     const EventFieldDef* field = find_field(*record.event, name);
     if (field == nullptr || value.is_null()) continue;  // a system field, reported above
-    if ((field->type == "string" || field->type == "textarea") &&
-        count_characters(value.get_ref<const std::string&>()) >
-            static_cast<size_t>(field->length)) {
-      // §2.4 "400 too long", as observed on the Confluent sink.
-      errors.push_back(
-          {"STRING_TOO_LONG", "Value too long for field", std::vector<std::string>{field->name}});
-    }
-    if (field->type == "double" && field->precision > 0 &&
-        std::fabs(value.get<double>()) >= std::pow(10.0, field->precision - field->scale)) {
-      // More integer digits than precision - scale allows; extra decimals are rounded, not
-      // refused. Message in Salesforce's usual form (unverified for events).
-      errors.push_back({"NUMBER_OUTSIDE_VALID_RANGE",
-                        fmt::format("{}: value outside of valid range on numeric field: {}",
-                                    label_of(field->name), value.dump()),
-                        std::vector<std::string>{field->name}});
-    }
+    auto number = record.number_texts.find(field->name);
+    auto limit = check_field_limits(
+        *field, value, number == record.number_texts.end() ? "" : std::string_view(number->second));
+    if (limit) errors.push_back(std::move(*limit));
   }
   return errors;
 }
@@ -308,12 +301,6 @@ bool is_valid_datetime(std::string_view text) {
   return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
          digits(zone, 1, 2, &offset_hours) && zone[3] == ':' &&
          digits(zone, 4, 2, &offset_minutes) && offset_hours <= 23 && offset_minutes <= 59;
-}
-
-size_t count_characters(std::string_view text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
-  }));
 }
 
 }  // namespace sfpe::testing

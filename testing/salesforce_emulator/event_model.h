@@ -3,6 +3,7 @@
 // and the save (errors fail only that record).
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -43,6 +44,8 @@ struct EventRecord {
   const EventDef* event = nullptr;
   nlohmann::ordered_json fields = nlohmann::ordered_json::object();
   std::vector<std::string> system_fields;
+  // Number fields' values as the request wrote them, for field_limits.h to count their digits.
+  std::map<std::string, std::string> number_texts;
 };
 
 // Deserializes one record (a JSON object; its "attributes" key is skipped). `pointer` is the
@@ -54,16 +57,13 @@ std::variant<EventRecord, ApiError> deserialize_record(const EventDef& event,
                                                        const JsonLocator& locator,
                                                        const std::string& pointer);
 
-// The save's field checks: system fields (INVALID_FIELD_FOR_INSERT_UPDATE), Text and Long Text
-// Area lengths in characters (STRING_TOO_LONG), Number integer digits
-// (NUMBER_OUTSIDE_VALID_RANGE). Empty when the record can be saved.
+// The save's field checks: system fields (INVALID_FIELD_FOR_INSERT_UPDATE), then each custom
+// field's value limits (field_limits.h: STRING_TOO_LONG, NUMBER_OUTSIDE_VALID_RANGE,
+// FIELD_INTEGRITY_EXCEPTION). Empty when the record can be saved.
 std::vector<ApiError> check_record(const EventRecord& record);
 
 // §5 formats: date "yyyy-MM-dd"; datetime "yyyy-MM-ddTHH:mm:ss(.SSS)?(Z|+HH:mm|-HH:mm)".
 bool is_valid_date(std::string_view text);
 bool is_valid_datetime(std::string_view text);
-
-// Characters (UTF-8 code points), the unit of a Text field's length.
-size_t count_characters(std::string_view text);
 
 }  // namespace sfpe::testing

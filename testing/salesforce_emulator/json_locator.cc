@@ -81,6 +81,9 @@ JsonLocator::JsonLocator(std::string_view text) {
       size_t end = i;
       while (end < text.size() && !is_delimiter(text[end])) ++end;
       record_end(end);
+      if (c == '-' || (c >= '0' && c <= '9')) {
+        numbers_[pointer_of(stack)] = std::string(text.substr(i, end - i));
+      }
       i = end;
     }
   }
@@ -90,6 +93,12 @@ std::string JsonLocator::where(const std::string& pointer) const {
   auto found = ends_.find(pointer);
   if (found == ends_.end()) return "";
   return fmt::format(" at [line:{}, column:{}]", found->second.first, found->second.second);
+}
+
+std::optional<std::string> JsonLocator::number_text(const std::string& pointer) const {
+  auto found = numbers_.find(pointer);
+  if (found == numbers_.end()) return std::nullopt;
+  return found->second;
 }
 
 }  // namespace sfpe::testing

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,8 +23,13 @@ class JsonLocator {
   // org).
   std::string where(const std::string& pointer) const;
 
+  // The number at `pointer` exactly as the text writes it ("12345678901234567.8"), which a
+  // parsed double no longer holds; nullopt when the value there is not a number.
+  std::optional<std::string> number_text(const std::string& pointer) const;
+
  private:
   std::map<std::string, std::pair<int, int>> ends_;  // pointer -> (line, column)
+  std::map<std::string, std::string> numbers_;       // pointer -> the number's text
 };
 
 }  // namespace sfpe::testing

@@ -237,6 +237,50 @@ TEST(ErrorsTest, MixedStreamUnderToleranceAllEndsInSalesforceTheDeadLetterQueueO
   EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{6, 6}));
 }
 
+// Salesforce's field limits, found from the describe before any API call (issue 12, item 12): a
+// text of 255 characters that is 256 UTF-16 code units (one emoji counts 2), and a date before
+// 1700-01-01, are dead-lettered at TASK_PUT, and the emulator (which counts as Salesforce does)
+// never receives a publish request for them.
+TEST(ErrorsTest, ValuesBeyondSalesforcesFieldLimitsAreDeadLetteredBeforeAnyApiCall) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  nlohmann::json emoji_text = source_record(0, 0);
+  emoji_text["TextField__c"] = std::string(254, 'a') + "\xF0\x9F\x98\x80";
+  nlohmann::json early_date = source_record(0, 1);
+  early_date["DateField__c"] = -98616;  // 1699-12-31, in days since 1970-01-01
+  s.produce({{0, emoji_text}, {0, early_date}}, schema_id);
+
+  auto sink = s.start_sink(s.write_worker(), s.write_connector(dlq_settings(s)));
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(60s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
+
+  auto source = s.read(s.topic());
+  auto dead = by_source(s.read_at_least(s.dlq_topic(), 2, 30s), "__connect.errors.");
+  ASSERT_EQ(dead.size(), 2u);
+  const std::string too_long = fmt::format(
+      "topic {} partition 0 offset 0 field TextField__c: 256 characters (UTF-16 code units) are "
+      "more than the 255 that Text field TextField__c holds",
+      s.topic());
+  const std::string too_early = fmt::format(
+      "topic {} partition 0 offset 1 field DateField__c: 1699-12-31 is outside 1700-01-01 to "
+      "4000-12-31, the dates Date field DateField__c holds",
+      s.topic());
+  expect_dead_letter(s, dead[0], at(source, 0, 0), "TASK_PUT", kSinkTask, kDataException,
+                     too_long);
+  expect_dead_letter(s, dead[1], at(source, 0, 1), "TASK_PUT", kSinkTask, kDataException,
+                     too_early);
+  EXPECT_EQ(header(dead[0], "__connect.errors.exception.message"), too_long);
+  EXPECT_EQ(header(dead[1], "__connect.errors.exception.message"), too_early);
+  // No publish request reached Salesforce, and nothing was accepted.
+  nlohmann::json stats = s.stats();
+  EXPECT_EQ(stats["requests"]["collections"], 0) << stats;
+  EXPECT_EQ(stats["requests"]["sobject"], 0) << stats;
+  EXPECT_EQ(stats["events_accepted"], 0) << stats;
+  EXPECT_TRUE(s.event_fields().empty());
+  EXPECT_EQ(s.committed_offsets(), (std::vector<int64_t>{2}));
+}
+
 TEST(ErrorsTest, ToleranceNoneDeadLettersAndLogsTheFailingRecordThenStopsBeforeIt) {
   Scenario s(1);
   int32_t schema_id = s.register_schema();

@@ -374,7 +374,7 @@ TEST(EventMapperTest, CoercesValuesOntoEachEventFieldType) {
                    .add("Message__c", timestamp, int64_t{0})
                    .build();
   EXPECT_EQ(mapped_text(value),
-            R"({"NumberField__c":-12.5,"Amount__c":999,"BooleanField__c":true,"Flag__c":false,)"
+            R"({"NumberField__c":-12.50,"Amount__c":999,"BooleanField__c":true,"Flag__c":false,)"
             R"("DateField__c":"2022-01-08","Day__c":"2024-02-29",)"
             R"("DateTimeField__c":"2024-02-29T23:02:03.456Z",)"
             R"("Moment__c":"2022-01-08T00:00:00.000Z","Later__c":"2024-03-01T23:59:00.000Z",)"
@@ -388,7 +388,7 @@ TEST(EventMapperTest, NumericTextKeepsIntegersExact) {
                         std::string("9223372036854775807"))
                    .add("F64__c", make_schema(data::Type::kString), std::string("+1e3"))
                    .build();
-  EXPECT_EQ(mapped_text(value), R"({"I64__c":9223372036854775807,"F64__c":1000.0})");
+  EXPECT_EQ(mapped_text(value), R"({"I64__c":9223372036854775807,"F64__c":1000})");
 }
 
 TEST(EventMapperTest, NullsStayNullAndEmptyTextIsNullOnNonTextFields) {
@@ -430,8 +430,8 @@ TEST(EventMapperTest, ValuesThatCannotBeCoercedAreErrorsNamingFieldAndType) {
        "NumberField__c: a Timestamp value cannot be published to Number field NumberField__c "
        "of ConfluentEvent__e"},
       {"Amount__c", make_schema(data::Type::kFloat64), 1000.0, kCodeNumberOutOfRange,
-       "Amount__c: 1000.0 is outside the range of Number field Amount__c (precision 5, scale "
-       "2)"},
+       "Amount__c: 1000 has more than the 3 integer digits of Number field Amount__c (precision "
+       "5, scale 2)"},
       {"BooleanField__c", string, std::string("yes"), kCodeInvalidFieldValue,
        "BooleanField__c: \"yes\" is not true or false for Checkbox field BooleanField__c"},
       {"BooleanField__c", make_schema(data::Type::kInt32), int64_t{1}, kCodeFieldTypeMismatch,
@@ -451,7 +451,8 @@ TEST(EventMapperTest, ValuesThatCannotBeCoercedAreErrorsNamingFieldAndType) {
        "DateTimeField__c: a INT64 value cannot be published to Date/Time field "
        "DateTimeField__c of ConfluentEvent__e"},
       {"Short__c", string, std::string("\xc3\xa6\xc3\xb8\xc3\xa5!"), kCodeValueTooLong,
-       "Short__c: 4 characters are more than the 3 that Text field Short__c holds"},
+       "Short__c: 4 characters (UTF-16 code units) are more than the 3 that Text field Short__c "
+       "holds"},
   };
   for (const auto& c : cases) {
     auto value = StructBuilder().add(c.field, c.schema, c.value).build();
@@ -467,6 +468,120 @@ TEST(EventMapperTest, TextWithinItsLengthCountsCharactersNotBytes) {
                         std::string("\xc3\xa6\xc3\xb8\xc3\xa5"))
                    .build();
   EXPECT_EQ(mapped_text(value), "{\"Short__c\":\"\xc3\xa6\xc3\xb8\xc3\xa5\"}");
+}
+
+// An emoji outside the Basic Multilingual Plane is two UTF-16 code units, and Salesforce counts
+// a Text field's length in those (Java strings): "ab😀" does not fit a length of 3.
+TEST(EventMapperTest, TextLengthCountsUtf16CodeUnitsAsSalesforceDoes) {
+  const auto string = make_schema(data::Type::kString);
+  const std::string emoji = "\xf0\x9f\x98\x80";  // U+1F600, a surrogate pair in UTF-16
+  EXPECT_EQ(mapped_text(StructBuilder().add("Short__c", string, "a" + emoji).build()),
+            "{\"Short__c\":\"a" + emoji + "\"}");
+  Error error = mapping_error(StructBuilder().add("Short__c", string, "ab" + emoji).build());
+  EXPECT_EQ(error.code, kCodeValueTooLong);
+  EXPECT_EQ(error.message,
+            "topic orders partition 2 offset 17 field Short__c: 4 characters (UTF-16 code units) "
+            "are more than the 3 that Text field Short__c holds");
+}
+
+// Number fields keep every digit of a Decimal or numeric text (Salesforce keeps up to 18), and
+// their integer digits are counted on the exact value, never on a rounded double.
+TEST(EventMapperTest, NumbersKeepTheirExactDigitsAndAreCheckedOnThem) {
+  const auto string = make_schema(data::Type::kString);
+  const auto decimal8 = make_schema(data::Type::kBytes, std::string(data::kDecimalLogical),
+                                    {{"scale", "8"}});
+  auto value =
+      StructBuilder()
+          // 16 integer digits fit precision 18, scale 2; as a double this would be 1e16.
+          .add("NumberField__c", string, std::string("9999999999999999.99"))
+          // 123456789012345678 unscaled, scale 8: 18 significant digits.
+          .add("Price__c", decimal8, data::Bytes{0x01, 0xb6, 0x9b, 0x4b, 0xa6, 0x30, 0xf3, 0x4e})
+          .add("Amount__c", make_schema(data::Type::kInt64), int64_t{-999})
+          .build();
+  EXPECT_EQ(mapped_text(value),
+            R"({"NumberField__c":9999999999999999.99,"Price__c":1234567890.12345678,)"
+            R"("Amount__c":-999})");
+  // An int64 that a double would round up to 10^16.
+  EXPECT_EQ(mapped_text(StructBuilder()
+                            .add("NumberField__c", make_schema(data::Type::kInt64),
+                                 int64_t{9999999999999999})
+                            .build()),
+            R"({"NumberField__c":9999999999999999})");
+}
+
+TEST(EventMapperTest, NumbersBeyondTheFieldOrADoubleAreErrors) {
+  const auto string = make_schema(data::Type::kString);
+  const std::vector<RefusedCase> cases = {
+      {"Amount__c", string, std::string("1000.5"), kCodeNumberOutOfRange,
+       "Amount__c: 1000.5 has more than the 3 integer digits of Number field Amount__c "
+       "(precision 5, scale 2)"},
+      {"NumberField__c", string, std::string("-10000000000000000"), kCodeNumberOutOfRange,
+       "NumberField__c: -10000000000000000 has more than the 16 integer digits of Number field "
+       "NumberField__c (precision 18, scale 2)"},
+      {"Amount__c", make_schema(data::Type::kInt64), int64_t{1000}, kCodeNumberOutOfRange,
+       "Amount__c: 1000 has more than the 3 integer digits of Number field Amount__c (precision "
+       "5, scale 2)"},
+      // No precision to check against: a double's range is the limit (it was published as 0).
+      {"F64__c", string, std::string("1e400"), kCodeNumberOutOfRange,
+       "F64__c: 1e400 is beyond the range of a double, the type of Number field F64__c"},
+      {"F64__c", string, std::string("-2E+308"), kCodeNumberOutOfRange,
+       "F64__c: -2E+308 is beyond the range of a double, the type of Number field F64__c"},
+  };
+  for (const auto& c : cases) {
+    auto value = StructBuilder().add(c.field, c.schema, c.value).build();
+    Error error = mapping_error(value);
+    EXPECT_EQ(error.code, c.code) << c.message;
+    EXPECT_EQ(error.message, std::string("topic orders partition 2 offset 17 field ") + c.message);
+  }
+  // A Decimal of 10^309 (unscaled 1, scale -309) was published as 0 too.
+  auto huge = StructBuilder()
+                  .add("F64__c",
+                       make_schema(data::Type::kBytes, std::string(data::kDecimalLogical),
+                                   {{"scale", "-309"}}),
+                       data::Bytes{0x01})
+                  .build();
+  Error error = mapping_error(huge);
+  EXPECT_EQ(error.code, kCodeNumberOutOfRange);
+  EXPECT_EQ(error.message, "topic orders partition 2 offset 17 field F64__c: 1" +
+                               std::string(309, '0') +
+                               " is beyond the range of a double, the type of Number field F64__c");
+}
+
+// Salesforce stores dates from 1700-01-01T00:00:00Z to 4000-12-31T00:00:00Z.
+TEST(EventMapperTest, DatesOutsideSalesforcesRangeAreErrors) {
+  const auto string = make_schema(data::Type::kString);
+  const auto timestamp = make_schema(data::Type::kInt64, std::string(data::kTimestampLogical));
+  const int64_t latest_ms = int64_t{741807} * 86400000;  // 4000-12-31T00:00:00Z
+  EXPECT_EQ(mapped_text(StructBuilder()
+                            .add("DateField__c", string, std::string("1700-01-01"))
+                            .add("Day__c", string, std::string("4000-12-31"))
+                            .add("DateTimeField__c", timestamp, latest_ms)
+                            .add("Moment__c", string, std::string("1700-01-01T01:00:00+01:00"))
+                            .build()),
+            R"({"DateField__c":"1700-01-01","Day__c":"4000-12-31",)"
+            R"("DateTimeField__c":"4000-12-31T00:00:00.000Z",)"
+            R"("Moment__c":"1700-01-01T00:00:00.000Z"})");
+  const std::vector<RefusedCase> cases = {
+      {"DateField__c", string, std::string("1699-12-31"), "DATE_OUT_OF_RANGE",
+       "DateField__c: 1699-12-31 is outside 1700-01-01 to 4000-12-31, the dates Date field "
+       "DateField__c holds"},
+      {"DateField__c", make_schema(data::Type::kInt32, std::string(data::kDateLogical)),
+       int64_t{741808}, "DATE_OUT_OF_RANGE",
+       "DateField__c: 4001-01-01 is outside 1700-01-01 to 4000-12-31, the dates Date field "
+       "DateField__c holds"},
+      {"DateTimeField__c", timestamp, latest_ms + 1, "DATE_OUT_OF_RANGE",
+       "DateTimeField__c: 4000-12-31T00:00:00.001Z is outside 1700-01-01T00:00:00.000Z to "
+       "4000-12-31T00:00:00.000Z, the instants Date/Time field DateTimeField__c holds"},
+      {"DateTimeField__c", string, std::string("1700-01-01T00:30:00+01:00"), "DATE_OUT_OF_RANGE",
+       "DateTimeField__c: 1699-12-31T23:30:00.000Z is outside 1700-01-01T00:00:00.000Z to "
+       "4000-12-31T00:00:00.000Z, the instants Date/Time field DateTimeField__c holds"},
+  };
+  for (const auto& c : cases) {
+    auto value = StructBuilder().add(c.field, c.schema, c.value).build();
+    Error error = mapping_error(value);
+    EXPECT_EQ(error.code, c.code) << c.message;
+    EXPECT_EQ(error.message, std::string("topic orders partition 2 offset 17 field ") + c.message);
+  }
 }
 
 TEST(EventMapperTest, TimestampMicrosReachDateAndDateTimeFields) {

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <limits>
+#include <string_view>
 
 namespace sfpe::map {
 namespace {
@@ -128,6 +130,42 @@ TEST(ValueFormatTest, RecognizesDecimalNumberText) {
   for (const char* bad : {"", "-", ".", "1e", "1.2.3", "0x10", " 1", "1 ", "NaN", "Infinity"}) {
     EXPECT_FALSE(is_decimal_number_text(bad)) << bad;
   }
+}
+
+TEST(ValueFormatTest, ReadsDecimalTextExactly) {
+  auto read = [](std::string_view text) {
+    auto digits = read_decimal_text(text);
+    EXPECT_TRUE(digits.has_value()) << text;
+    return digits.value_or(DecimalText{});
+  };
+  EXPECT_EQ(read("+.50").json, "0.50");
+  EXPECT_EQ(read("007.").json, "7");
+  EXPECT_EQ(read("-1E+3").json, "-1E+3");
+  EXPECT_EQ(read("-1E+3").as_int64, -1000);
+  EXPECT_EQ(read("-1E+3").integer_digits, 4);
+  EXPECT_EQ(read("0.1e1").as_int64, 1);
+  EXPECT_EQ(read("12.50").as_int64, std::nullopt);
+  EXPECT_EQ(read("12.50").integer_digits, 2);
+  EXPECT_EQ(read("0.000123").integer_digits, 0);
+  EXPECT_EQ(read("9999999999999999.99").integer_digits, 16);
+  EXPECT_EQ(read("9223372036854775807").as_int64, INT64_MAX);
+  EXPECT_EQ(read("9223372036854775808").as_int64, std::nullopt);
+  EXPECT_EQ(read("-0.0").as_int64, 0);
+  EXPECT_FALSE(read("1.7976931348623157e308").exceeds_double);
+  EXPECT_TRUE(read("1.7976931348623159e308").exceeds_double);
+  EXPECT_TRUE(read("1e400").exceeds_double);
+  EXPECT_FALSE(read("1e-400").exceeds_double);  // an underflow is 0, within range
+  EXPECT_EQ(read_decimal_text("1e"), std::nullopt);
+  EXPECT_EQ(read_decimal_text("NaN"), std::nullopt);
+}
+
+TEST(ValueFormatTest, CountsUtf16CodeUnitsAndChecksUtf8) {
+  EXPECT_EQ(utf16_length(""), 0u);
+  EXPECT_EQ(utf16_length("abc"), 3u);
+  EXPECT_EQ(utf16_length("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"), 4u);  // é € 😀 (a pair)
+  EXPECT_TRUE(is_valid_utf8("h\xC3\xA9"));
+  EXPECT_FALSE(is_valid_utf8("h\xC3"));
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));  // a surrogate
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace sfpe::salesforce {
 namespace {
 
@@ -81,6 +83,38 @@ TEST(PubSubEncoderTest, RefusesWhatTheSchemaCannotHold) {
   EXPECT_EQ(mismatch.error().message,
             "field Flag__c: \"yes\" cannot be written as a boolean (Pub/Sub schema abc)");
   EXPECT_EQ(mismatch.error().kind, ErrorKind::kPermanent);
+}
+
+// Item 7: what the encoder cannot write is a permanent error on that record, never an
+// exception (which would end the publishing thread with std::terminate).
+TEST(PubSubEncoderTest, InvalidUtf8AndHugeNumbersArePermanentErrorsNotExceptions) {
+  auto encoder = PubSubEncoder::from_schema(kSchema, "abc");
+  ASSERT_TRUE(encoder.ok()) << encoder.error().message;
+  struct Case {
+    nlohmann::ordered_json event;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {{{"Text__c", "ok\xff"}},
+       "field Text__c: the text is not valid UTF-8, as an Avro string must be (Pub/Sub schema "
+       "abc)"},
+      {{{"Flag__c", "\xff"}},
+       "field Flag__c: \"\xef\xbf\xbd\" cannot be written as a boolean (Pub/Sub schema abc)"},
+      {{{"Amount__c", "1e400"}},
+       "field Amount__c: \"1e400\" cannot be written as a double (it is beyond a double's "
+       "range) (Pub/Sub schema abc)"},
+  };
+  for (const Case& c : cases) {
+    Result<std::string> payload = Error::fatal("UNSET", "");
+    EXPECT_NO_THROW(payload = encoder->encode(c.event, 1, "005")) << c.message;
+    if (payload.ok()) {
+      ADD_FAILURE() << "encoded: " << c.message;
+      continue;
+    }
+    EXPECT_EQ(payload.error().kind, ErrorKind::kPermanent);
+    EXPECT_EQ(payload.error().code, "PUBSUB_VALUE");
+    EXPECT_EQ(payload.error().message, c.message);
+  }
 }
 
 TEST(PubSubEncoderTest, RefusesSchemasItCannotWrite) {
