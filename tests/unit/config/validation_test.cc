@@ -185,7 +185,8 @@ TEST(ValidateConnector, CleartextInstanceIsRefusedUnlessTheHostIsLoopback) {
                   "localhost)"));
   EXPECT_THAT(errors(validate_connector(
                   with(valid_connector(), {{"salesforce.instance", "HTTP://10.0.0.7:8080/"}}))),
-              ElementsAre(HasSubstr("salesforce.instance: \"HTTP://10.0.0.7:8080/\" uses http://")));
+              ElementsAre(
+                  HasSubstr("salesforce.instance: \"HTTP://10.0.0.7:8080/\" uses http://")));
   for (const char* loopback : {"http://127.0.0.1:8443/", "http://127.3.2.1", "http://localhost:9",
                                "http://LOCALHOST", "http://[::1]:8080", "https://10.0.0.7"}) {
     ValidationReport report =

@@ -119,7 +119,8 @@ TEST(JwtAssertionTest, AudienceIsTheAuthorizationServerNotTheHostPostedTo) {
   EXPECT_EQ(jwt_audience("https://acme--uat.sandbox.my.salesforce.com"), sandbox);
   EXPECT_EQ(jwt_audience("https://ACME--UAT.SANDBOX.MY.SALESFORCE.COM:443/"), sandbox);
   // An Experience Cloud site is its own authorization server: aud is the site URL.
-  EXPECT_EQ(jwt_audience("https://acme.my.site.com/partners/"), "https://acme.my.site.com/partners");
+  EXPECT_EQ(jwt_audience("https://acme.my.site.com/partners/"),
+            "https://acme.my.site.com/partners");
   // The emulator on loopback stands for a production org.
   EXPECT_EQ(jwt_audience("http://127.0.0.1:8443"), production);
   // salesforce.jwt.audience, when set, is taken as it is (without a trailing slash).

@@ -374,7 +374,8 @@ TEST(PubSubChannelTest, PlaintextOnlyToALoopbackHost) {
   EXPECT_EQ(refused.error().message,
             "salesforce.pubsub.endpoint: \"http://pubsub.example.com:7011\" is a plaintext "
             "endpoint on a host that is not a loopback address");
-  for (const char* local : {"http://127.0.0.1:7011", "http://localhost:7011", "http://[::1]:7011"}) {
+  for (const char* local :
+       {"http://127.0.0.1:7011", "http://localhost:7011", "http://[::1]:7011"}) {
     s.pubsub_endpoint = local;
     EXPECT_TRUE(make_pubsub_channel(s).ok()) << local;
   }
