@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -131,8 +132,11 @@ Result<PrivateKey> pem_private_key(const std::string& text, const Secret& passwo
 }  // namespace
 
 Result<std::string> read_ca_certificates(const std::string& path, const std::string& property) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return config_error(fmt::format("{}: cannot read {}", property, path));
+  // A directory opens as a stream but throws on the first read: only a regular file will do.
+  std::error_code not_regular;
+  std::ifstream file;
+  if (std::filesystem::is_regular_file(path, not_regular)) file.open(path, std::ios::binary);
+  if (!file.is_open()) return config_error(fmt::format("{}: cannot read {}", property, path));
   std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
       BIO_new_mem_buf(text.data(), static_cast<int>(text.size())), BIO_free);

@@ -638,6 +638,11 @@ TEST_F(PrivateCaTest, CaCertificatesAreReadOrTheReasonIsNamed) {
   EXPECT_EQ(missing.error().code, "CONFIG_INVALID");
   EXPECT_EQ(missing.error().message, "salesforce.ssl.ca.location: cannot read /nonexistent/ca.pem");
 
+  // A directory opens as a stream but throws on the first read.
+  auto directory = read_ca_certificates("/tmp", "salesforce.ssl.ca.location");
+  ASSERT_FALSE(directory.ok());
+  EXPECT_EQ(directory.error().message, "salesforce.ssl.ca.location: cannot read /tmp");
+
   const std::string damaged = certs_->path("damaged-ca.pem");
   std::ofstream(damaged) << "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n"
                             "-----END CERTIFICATE-----\n";
