@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -129,6 +130,30 @@ Result<PrivateKey> pem_private_key(const std::string& text, const Secret& passwo
 }
 
 }  // namespace
+
+Result<std::string> read_ca_certificates(const std::string& path, const std::string& property) {
+  // A directory opens as a stream but throws on the first read: only a regular file will do.
+  std::error_code not_regular;
+  std::ifstream file;
+  if (std::filesystem::is_regular_file(path, not_regular)) file.open(path, std::ios::binary);
+  if (!file.is_open()) return config_error(fmt::format("{}: cannot read {}", property, path));
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(text.data(), static_cast<int>(text.size())), BIO_free);
+  int certificates = 0;
+  while (bio) {
+    std::unique_ptr<X509, decltype(&X509_free)> certificate(
+        PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+    if (!certificate) break;
+    ++certificates;
+  }
+  ERR_clear_error();  // the end of the file reads as an error
+  if (certificates == 0) {
+    return config_error(
+        fmt::format("{}: {} holds no PEM certificate that OpenSSL can read", property, path));
+  }
+  return text;
+}
 
 Result<StoreType> store_type(const std::string& type, const std::string& path,
                              const std::string& property) {

@@ -32,6 +32,11 @@ Result<std::string> pkcs12_certificates_pem(const std::string& path, const Secre
 Status check_pkcs12_keystore(const std::string& path, const Secret& password,
                              const std::string& property);
 
+// The PEM file of CA certificates at `path` (a trust store that replaces the system's), as text.
+// An unreadable file, or one in which OpenSSL finds no certificate, is an error naming
+// `property` and `path`: a trust setting must never fall back to the system store unnoticed.
+Result<std::string> read_ca_certificates(const std::string& path, const std::string& property);
+
 // An OpenSSL private key, freed with the last copy.
 using PrivateKey = std::shared_ptr<EVP_PKEY>;
 

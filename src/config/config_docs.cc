@@ -89,6 +89,8 @@ std::string render_configuration_markdown() {
       "`salesforce.jwt.keystore.path` and `salesforce.jwt.keystore.password`; "
       "CLIENT_CREDENTIALS needs `salesforce.consumer.secret` and a `salesforce.instance` that is "
       "the org's My Domain URL. A set `salesforce.jwt.keystore.path` selects JWT_BEARER.\n"
+      "- `salesforce.instance` and `salesforce.pubsub.endpoint` use `http://` only with a "
+      "loopback host (127.0.0.0/8, ::1, localhost).\n"
       "- Each alias in `transforms` / `predicates` needs `<transforms|predicates>.<alias>.type`; "
       "`transforms.<alias>.predicate` names an alias in `predicates`.\n"
       "- `http.proxy.auth.scheme` BASIC or NTLM needs `http.proxy` and `http.proxy.user`.\n"

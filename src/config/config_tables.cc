@@ -175,7 +175,9 @@ void add_connector_connection(TableBuilder& t) {
         "The Salesforce security token associated with the username.");
   t.add("salesforce.instance", kString, kHigh,
         "The URL of the Salesforce endpoint to use. With CLIENT_CREDENTIALS it must be the org's "
-        "My Domain URL, not login.salesforce.com or test.salesforce.com.")
+        "My Domain URL, not login.salesforce.com or test.salesforce.com. `http://` is refused "
+        "unless the host is a loopback address (127.0.0.0/8, ::1, localhost), such as a local "
+        "emulator: it would send credentials and tokens unencrypted.")
       .def("https://login.salesforce.com")
       .valid(http_url());
   t.add("salesforce.grant.type", kString, kHigh,
@@ -190,6 +192,18 @@ void add_connector_connection(TableBuilder& t) {
         "Path to keystore containing key to use in OAuth JWT token bearer flow.");
   t.add("salesforce.jwt.keystore.password", kPassword, kMedium,
         "Keystore password to enable OAuth JWT token bearer flow.");
+  // salesforce-api.md §4.2: aud names the authorization server, never the host posted to.
+  t.add("salesforce.jwt.audience", kString, kLow,
+        "The `aud` claim of the JWT bearer assertion, which Salesforce requires to name the "
+        "org's authorization server whichever host the assertion is posted to: "
+        "`https://login.salesforce.com` (production and Developer Edition orgs), "
+        "`https://test.salesforce.com` (sandboxes) or an Experience Cloud site URL. A My Domain "
+        "URL is refused with `invalid_grant: audience is invalid`. Empty: derived from "
+        "`salesforce.instance`: `https://test.salesforce.com` for `test.salesforce.com` and "
+        "`*.sandbox.my.salesforce.com`, the URL itself for an Experience Cloud site "
+        "(`*.my.site.com`, `*.force.com`), `https://login.salesforce.com` for any other host. "
+        "sfpe-sink's own setting.")
+      .valid(http_url());
   // The regex comes from a third-party summary (unverified); a number like 58.0 or `latest`.
   t.add("salesforce.version", kString, kLow, "The version of the Salesforce API to use.")
       .def("latest")
@@ -292,7 +306,8 @@ void add_connector_publishing(TableBuilder& t) {
   t.add("salesforce.pubsub.endpoint", kString, kLow,
         "The Pub/Sub API endpoint, `host:port` over TLS (`api.pubsub.salesforce.com:443` also "
         "works, and `api.deu.pubsub.salesforce.com` serves Europe). `http://host:port` connects "
-        "without TLS: for a local emulator only. sfpe-sink's own setting.")
+        "without TLS and is refused unless the host is a loopback address (127.0.0.0/8, ::1, "
+        "localhost), such as a local emulator. sfpe-sink's own setting.")
       .def("api.pubsub.salesforce.com:7443");
   t.add("salesforce.publish.batch.size", kInt, kMedium,
         "The most events one publish request carries (sObject Collections takes up to 200). 1 "

@@ -120,6 +120,7 @@ Result<ConnectorConfig> ConnectorConfig::from(const Properties& properties) {
   sf.password_token = view.secret("salesforce.password.token");
   sf.jwt_keystore_path = view.string("salesforce.jwt.keystore.path");
   sf.jwt_keystore_password = view.secret("salesforce.jwt.keystore.password");
+  sf.jwt_audience = view.string("salesforce.jwt.audience");
   sf.version = to_lower(view.string("salesforce.version"));
   sf.auth_retries_time = millis(view, "salesforce.auth.retries.time.ms");
   sf.request_max_retries_time = millis(view, "request.max.retries.time.ms");

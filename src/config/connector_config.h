@@ -42,6 +42,7 @@ struct SalesforceSettings {
   Secret password_token;
   std::string jwt_keystore_path;
   Secret jwt_keystore_password;
+  std::string jwt_audience;  // salesforce.jwt.audience; empty: derived from `instance`
   std::string version;  // "latest" or an API version such as "58.0"
   std::chrono::milliseconds auth_retries_time{0};
   std::chrono::milliseconds limits_poll_interval{60000};

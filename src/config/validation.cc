@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "common/url.h"
 #include "config/config_def.h"
 #include "config/connector_config.h"
 #include "config/masking.h"
@@ -77,6 +78,7 @@ class Checker {
   void check_connector_rules() {
     check_topics();
     check_grant_type();
+    check_cleartext();
     check_pubsub_proxy();
     check_aliases("transforms");
     check_aliases("predicates");
@@ -152,6 +154,27 @@ class Checker {
     }
   }
 
+  // Without TLS the login form (password, consumer secret, JWT assertion) and every access token
+  // cross the network in the clear: only a loopback host, where the emulator runs, may be spoken
+  // to that way (salesforce-api.md §3.4: Salesforce's own Go sample uses plaintext only for
+  // localhost; §9).
+  void check_cleartext() {
+    constexpr std::string_view kLoopbackOnly =
+        "(http:// is accepted only for a loopback host such as 127.0.0.1, ::1 or localhost)";
+    for (const char* name : {"salesforce.instance", "salesforce.pubsub.endpoint"}) {
+      if (!ok(name)) continue;
+      const std::string value = view_.string(name);
+      if (!is_cleartext_url(value) || is_loopback_host(url_host(value))) continue;
+      error(name, std::string_view(name) == "salesforce.instance"
+                      ? fmt::format("\"{}\" uses http://, which would send the credentials and "
+                                    "access tokens unencrypted; use https:// {}",
+                                    value, kLoopbackOnly)
+                      : fmt::format("\"{}\" is a plaintext endpoint, which would send the "
+                                    "access token unencrypted; give host:port for TLS {}",
+                                    value, kLoopbackOnly));
+    }
+  }
+
   // The Pub/Sub publisher's gRPC channel cannot go through http.proxy (gRPC 1.51 takes a proxy
   // only from the environment, which sfpe-sink ignores by design): refuse the combination rather
   // than bypass a proxy the network may require.
@@ -198,7 +221,7 @@ class Checker {
         require("salesforce.consumer.secret");
         if (!ok("salesforce.instance")) break;
         std::string instance = view_.string("salesforce.instance");
-        std::string host = to_lower(url_host(instance));
+        std::string host = url_host(instance);
         if (host == "login.salesforce.com" || host == "test.salesforce.com") {
           error("salesforce.instance",
                 fmt::format("\"{}\" is a generic login URL: {} needs the org's My Domain URL",
@@ -267,19 +290,6 @@ class Checker {
                                      "and the worker's converter and settings apply",
                                      converter));
     }
-  }
-
-  // The host of an http(s) URL, without user-info and port.
-  static std::string url_host(std::string_view url) {
-    size_t start = url.find("://");
-    start = start == std::string_view::npos ? 0 : start + 3;
-    size_t end = url.find_first_of("/?#", start);
-    std::string_view authority =
-        url.substr(start, end == std::string_view::npos ? end : end - start);
-    if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
-      authority.remove_prefix(at + 1);
-    }
-    return std::string(authority.substr(0, authority.find(':')));
   }
 
   const ConfigTable& table_;

@@ -131,6 +131,11 @@ Result<std::shared_ptr<const AvroConverter::ParsedSchema>> AvroConverter::schema
   return schemas_.emplace(id, std::move(parsed)).first->second;
 }
 
+bool uses_schema_registry(const std::string& class_name) {
+  return class_name == AvroConverter::kClassName || class_name == JsonSchemaConverter::kClassName ||
+         class_name == ProtobufConverter::kClassName;
+}
+
 Result<std::unique_ptr<Converter>> make_value_converter(
     const std::string& class_name, const std::map<std::string, std::string>& settings,
     std::shared_ptr<SchemaRegistryClient> registry) {

@@ -62,6 +62,11 @@ class AvroConverter : public Converter {
   std::unordered_map<int32_t, std::shared_ptr<const ParsedSchema>> schemas_;
 };
 
+// True for the converters whose records carry a Schema Registry id (AvroConverter,
+// JsonSchemaConverter, ProtobufConverter), so that a registry client is made, and
+// schema.registry.url required, only for them; JsonConverter carries its schema in the record.
+bool uses_schema_registry(const std::string& class_name);
+
 // Builds the value converter named by value.converter: AvroConverter, JsonSchemaConverter,
 // ProtobufConverter, or JsonConverter (schemas.enable=true). Converters of bare primitives
 // (StringConverter, ByteArrayConverter, ...) are refused because the sink needs a schema'd

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/logging.h"
+#include "common/tls_files.h"
 #include "convert/converter.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
@@ -62,6 +63,7 @@ salesforce::ClientSettings client_settings(const config::ConnectorConfig& c) {
   s.grant = oauth_grant(c.salesforce.grant_type);
   s.jwt_keystore_path = c.salesforce.jwt_keystore_path;
   s.jwt_keystore_password = c.salesforce.jwt_keystore_password;
+  s.jwt_audience = c.salesforce.jwt_audience;
   s.version = c.salesforce.version;
   s.event_name = c.event_name;
   s.connect_timeout_ms = c.salesforce.connection_timeout.count();
@@ -129,9 +131,20 @@ Status ConnectorRuntime::prepare() {
     return Error::fatal("CONFIG", "value.converter is not set, neither in the worker nor in the "
                                   "connector configuration");
   }
-  auto registry = convert::SchemaRegistryClient::create(converters_.value.settings);
-  if (!registry.ok()) return registry.error();
-  registry_ = std::move(registry.value());
+  // Only the converters that look schemas up by id need a registry; JsonConverter carries its
+  // schema in every record (kafka-connect.md §4.4) and runs without schema.registry.url.
+  if (convert::uses_schema_registry(converters_.value.class_name)) {
+    auto registry = convert::SchemaRegistryClient::create(converters_.value.settings);
+    if (!registry.ok()) return registry.error();
+    registry_ = std::move(registry.value());
+  }
+  // A trust store that cannot be read stops the start, whichever API it would have served: curl
+  // and gRPC would otherwise fail at each request, or trust the system store instead.
+  if (!connector_.salesforce.ca_location.empty()) {
+    auto certificates =
+        read_ca_certificates(connector_.salesforce.ca_location, "salesforce.ssl.ca.location");
+    if (!certificates.ok()) return certificates.error();
+  }
   // Build one converter now so that an unsupported class fails at start-up, not per record.
   auto probe = convert::make_value_converter(converters_.value.class_name,
                                              converters_.value.settings, registry_);
@@ -164,7 +177,9 @@ Status ConnectorRuntime::prepare() {
             session->instance_url, described->name, join_names(custom, ", "));
   create_topics(*log);
   if (connector_.publish.pubsub) {
-    pubsub_channel_ = salesforce::make_pubsub_channel(tokens_->settings());
+    auto channel = salesforce::make_pubsub_channel(tokens_->settings());
+    if (!channel.ok()) return channel.error();
+    pubsub_channel_ = std::move(channel.value());
     log->info("publishing through the Pub/Sub API at {}", connector_.publish.pubsub_endpoint);
   }
   return ok_status();

@@ -82,6 +82,7 @@ class ConnectorRuntime {
   SystemClock clock_;
   SystemRandom random_;  // main thread only (start-up checks)
   std::shared_ptr<salesforce::TokenProvider> tokens_;
+  // Null unless the value converter reads Schema Registry ids (convert::uses_schema_registry).
   std::shared_ptr<convert::SchemaRegistryClient> registry_;
   config::EffectiveConverters converters_;
   std::shared_ptr<const map::EventSchema> event_schema_;  // from the describe, at prepare()

@@ -21,7 +21,8 @@ constexpr std::string_view kJwtBearerGrant = "urn:ietf:params:oauth:grant-type:j
 constexpr const char* kKeystorePathProperty = "salesforce.jwt.keystore.path";
 
 // Which properties to check for a refused login, so the message leads to the fix.
-std::string_view hint_for(OAuthGrant grant, std::string_view oauth_error) {
+std::string hint_for(const ClientSettings& settings, std::string_view oauth_error) {
+  const OAuthGrant grant = settings.grant;
   if (oauth_error == "invalid_grant") {
     switch (grant) {
       case OAuthGrant::kPassword:
@@ -29,12 +30,16 @@ std::string_view hint_for(OAuthGrant grant, std::string_view oauth_error) {
                "orgs created since Summer '23 also block the username-password flow by default)";
       case OAuthGrant::kJwtBearer:
         // §4.2: the certificate of the connected app must match the key, the user must be
-        // pre-authorized, and aud must name the login server.
-        return " (check salesforce.username, that the connected app's certificate matches the key "
-               "in salesforce.jwt.keystore.path, that the user is pre-authorized for the app, and "
-               "that salesforce.instance is the login URL: https://login.salesforce.com, "
-               "https://test.salesforce.com or the My Domain URL; \"expired authorization code\" "
-               "means this machine's clock is off by more than a few minutes)";
+        // pre-authorized, and aud must name the authorization server, never a My Domain.
+        return fmt::format(
+            " (check salesforce.username, that the connected app's certificate matches the key "
+            "in salesforce.jwt.keystore.path, that the user is pre-authorized for the app, and "
+            "that the assertion's audience {} is the org's authorization server ({} for "
+            "production, {} for a sandbox, or an Experience Cloud site URL; set "
+            "salesforce.jwt.audience to choose it); \"expired authorization code\" means this "
+            "machine's clock is off by more than a few minutes)",
+            jwt_audience(settings.login_url, settings.jwt_audience), kProductionAudience,
+            kSandboxAudience);
       case OAuthGrant::kClientCredentials:
         return " (check that the connected app enables the client credentials flow with a run-as "
                "user, and that salesforce.instance is the org's My Domain URL)";
@@ -197,7 +202,7 @@ Result<Session> TokenProvider::attempt_login_locked(Classification& failure) {
     return make_error(failure, oauth_error.empty() ? "LOGIN_FAILED" : oauth_error,
                       redact(fmt::format("Salesforce login ({} grant) as {} at {} failed: {}{}",
                                          grant_name(settings_.grant), identity(settings_), url,
-                                         detail, hint_for(settings_.grant, oauth_error)),
+                                         detail, hint_for(settings_, oauth_error)),
                              settings_));
   }
 
@@ -245,7 +250,7 @@ Result<std::string> TokenProvider::token_request_body_locked() {
         jwt_key_ = std::move(key.value());
       }
       JwtClaims claims = jwt_claims(settings_.consumer_key, settings_.username, settings_.login_url,
-                                    clock_.wall_now());
+                                    clock_.wall_now(), settings_.jwt_audience);
       auto assertion = sign_jwt_assertion(claims, jwt_key_.get());
       if (!assertion.ok()) return assertion.error();
       return fmt::format("grant_type={}&assertion={}", encode(std::string(kJwtBearerGrant)),

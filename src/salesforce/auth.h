@@ -40,6 +40,7 @@ struct ClientSettings {
   OAuthGrant grant = OAuthGrant::kPassword;      // salesforce.grant.type, after the keystore rule
   std::string jwt_keystore_path;                 // salesforce.jwt.keystore.path
   Secret jwt_keystore_password;                  // salesforce.jwt.keystore.password
+  std::string jwt_audience;  // salesforce.jwt.audience; empty: derived, see jwt_audience()
   std::string version = "latest";                // salesforce.version: "latest", "66.0" or "v66.0"
   std::string event_name;                        // salesforce.platform.event.name, e.g. "Order__e"
   // salesforce.pubsub.endpoint: host:port of the Pub/Sub API; "http://host:port" for a local

@@ -11,23 +11,36 @@
 #include <utility>
 
 #include "common/base64.h"
+#include "common/url.h"
 #include "salesforce/auth.h"
 
 namespace sfpe::salesforce {
 
 JwtClaims jwt_claims(std::string consumer_key, std::string username, const std::string& login_url,
-                     std::chrono::system_clock::time_point now) {
+                     std::chrono::system_clock::time_point now, const std::string& audience) {
   JwtClaims claims;
   claims.issuer = std::move(consumer_key);
   claims.subject = std::move(username);
-  claims.audience = jwt_audience(login_url);
+  claims.audience = jwt_audience(login_url, audience);
   claims.expires_at =
       std::chrono::duration_cast<std::chrono::seconds>((now + kJwtLifetime).time_since_epoch())
           .count();
   return claims;
 }
 
-std::string jwt_audience(const std::string& login_url) { return trim_trailing_slashes(login_url); }
+std::string jwt_audience(const std::string& login_url, const std::string& configured) {
+  if (!configured.empty()) return trim_trailing_slashes(configured);
+  const std::string host = url_host(login_url);
+  if (host == "test.salesforce.com" || host.ends_with(".sandbox.my.salesforce.com")) {
+    return kSandboxAudience;
+  }
+  // Experience Cloud sites (enhanced domains *.my.site.com, sandbox *.sandbox.my.site.com, and
+  // the older *.force.com site domains) are their own authorization servers (§4.2).
+  if (host.ends_with(".site.com") || host.ends_with(".force.com")) {
+    return trim_trailing_slashes(login_url);
+  }
+  return kProductionAudience;
+}
 
 Result<std::string> sign_jwt_assertion(const JwtClaims& claims, EVP_PKEY* key) {
   if (key == nullptr || EVP_PKEY_is_a(key, "RSA") != 1) {

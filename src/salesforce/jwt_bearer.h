@@ -22,17 +22,23 @@ struct JwtClaims {
   int64_t expires_at = 0;  // exp: seconds since the Unix epoch
 };
 
-// The claims for `now`: expires_at = now + kJwtLifetime.
+// The claims for `now`: expires_at = now + kJwtLifetime; aud = jwt_audience(login_url, audience).
 JwtClaims jwt_claims(std::string consumer_key, std::string username, const std::string& login_url,
-                     std::chrono::system_clock::time_point now);
+                     std::chrono::system_clock::time_point now,
+                     const std::string& audience = "");
 
-// aud: the URL of the authorization server the assertion is posted to, i.e. salesforce.instance
-// without a trailing slash: https://login.salesforce.com, https://test.salesforce.com, an
-// Experience Cloud site URL (§4.2), or a My Domain URL as simple-salesforce sends it
-// (https://{domain}.salesforce.com, §4.2). That Salesforce accepts a My Domain audience is
-// third-party knowledge only (unverified); the documented values work by setting
-// salesforce.instance to them.
-std::string jwt_audience(const std::string& login_url);
+inline constexpr const char* kProductionAudience = "https://login.salesforce.com";
+inline constexpr const char* kSandboxAudience = "https://test.salesforce.com";
+
+// aud (§4.2): Salesforce accepts only its authorization server, whichever host the assertion is
+// posted to (My Domain included): https://login.salesforce.com, https://test.salesforce.com for
+// sandboxes, or an Experience Cloud site URL; a My Domain aud is refused with invalid_grant
+// "audience is invalid". `configured` (salesforce.jwt.audience) wins when set. Otherwise from
+// the host of `login_url` (salesforce.instance): test.salesforce.com and
+// *.sandbox.my.salesforce.com give the sandbox server; an Experience Cloud site (*.my.site.com,
+// *.force.com) gives `login_url` itself; any other host (login.salesforce.com, a My Domain,
+// the emulator on loopback) gives the production server. Trailing slashes are dropped.
+std::string jwt_audience(const std::string& login_url, const std::string& configured = "");
 
 // base64url(header) "." base64url(claims) "." base64url(RSA-SHA256 signature). `key` must be an
 // RSA private key; any other key, or a signing failure, is a fatal error.

@@ -1,11 +1,12 @@
 #include "salesforce/pubsub_publisher.h"
 
 #include <algorithm>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include <fmt/format.h>
+
+#include "common/tls_files.h"
+#include "common/url.h"
 
 namespace sfpe::salesforce {
 namespace {
@@ -72,27 +73,33 @@ std::optional<std::string> field_not_in_schema(const PubSubEncoder& encoder,
   return std::nullopt;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
-std::shared_ptr<grpc::Channel> make_pubsub_channel(const ClientSettings& settings) {
+Result<std::shared_ptr<grpc::Channel>> make_pubsub_channel(const ClientSettings& settings) {
   grpc::ChannelArguments args;
   // Like every other Salesforce request, never through a proxy of the environment.
   args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
   args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 16 * 1024 * 1024);
   std::string target = settings.pubsub_endpoint;
-  if (target.starts_with("http://")) {
+  if (is_cleartext_url(target)) {
+    // The access token travels in every RPC's metadata (§3.4): in the clear only on this machine.
+    if (!is_loopback_host(url_host(target))) {
+      return Error::fatal("CONFIG_INVALID",
+                          fmt::format("salesforce.pubsub.endpoint: \"{}\" is a plaintext endpoint "
+                                      "on a host that is not a loopback address",
+                                      target));
+    }
     return grpc::CreateCustomChannel(target.substr(7), grpc::InsecureChannelCredentials(), args);
   }
   if (target.starts_with("https://")) target = target.substr(8);
   grpc::SslCredentialsOptions tls;
-  if (!settings.ca_file.empty()) tls.pem_root_certs = read_file(settings.ca_file);
+  // gRPC takes empty pem_root_certs as "use the system store": a CA file that cannot be read must
+  // stop here, not end up trusting the system's authorities instead.
+  if (!settings.ca_file.empty()) {
+    auto certificates = read_ca_certificates(settings.ca_file, "salesforce.ssl.ca.location");
+    if (!certificates.ok()) return certificates.error();
+    tls.pem_root_certs = std::move(certificates.value());
+  }
   return grpc::CreateCustomChannel(target, grpc::SslCredentials(tls), args);
 }
 

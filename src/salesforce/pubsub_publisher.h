@@ -34,9 +34,11 @@
 namespace sfpe::salesforce {
 
 // The channel every publisher of a connector shares (gRPC multiplexes their streams over one
-// HTTP/2 connection). TLS against `settings.ca_file` or the system store, except for an
-// "http://" endpoint (a local emulator).
-std::shared_ptr<grpc::Channel> make_pubsub_channel(const ClientSettings& settings);
+// HTTP/2 connection). TLS against the certificates of `settings.ca_file` or, when it is empty,
+// the system store; plaintext only for an "http://" endpoint on a loopback host (a local
+// emulator). An unreadable CA file or a plaintext endpoint elsewhere is a fatal CONFIG_INVALID
+// error, never a channel that trusts something else.
+Result<std::shared_ptr<grpc::Channel>> make_pubsub_channel(const ClientSettings& settings);
 
 class PubSubPublisher : public sink::EventPublisher {
  public:

@@ -438,12 +438,15 @@ SalesforceEmulator::Reply SalesforceEmulator::token(const httplib::Request& requ
     return Reply{400, oauth_error("unsupported_grant_type", "grant type not supported")};
   }
   if (grant == kJwtBearerGrant) {
-    // §4.2: no client secret; the assertion alone identifies app and user. aud may name this
-    // emulator (its URL stands for the org's My Domain) or the generic login servers.
+    // §4.2: no client secret; the assertion alone identifies app and user. aud must name the
+    // org's authorization server, whichever host the assertion was posted to: this emulator's
+    // URL stands for the org's My Domain, which real Salesforce refuses as an audience.
+    const char* audience = config_.org_type == OrgType::kSandbox ? "https://test.salesforce.com"
+                                                                 : "https://login.salesforce.com";
     JwtExpectations expected{config_.jwt_certificate_pem,
                              config_.consumer_key,
                              config_.username,
-                             {url(), "https://login.salesforce.com", "https://test.salesforce.com"},
+                             {audience},
                              config_.jwt_user_approved,
                              std::chrono::system_clock::now()};
     if (auto refused = check_jwt_assertion(request.get_param_value("assertion"), expected)) {

@@ -120,6 +120,7 @@ Result<EmulatorConfig> emulator_config_from_json(const json& object) {
                                               "jwt_certificate",
                                               "jwt_certificate_path",
                                               "jwt_user_approved",
+                                              "org_type",
                                               "org_id",
                                               "user_id",
                                               "latest_version",
@@ -149,6 +150,14 @@ Result<EmulatorConfig> emulator_config_from_json(const json& object) {
       !read_key(object, "pubsub_stream_idle_timeout_ms", "", &config.pubsub_stream_idle_timeout_ms,
                 &error)) {
     return config_error(error);
+  }
+  std::string org_type = "production";
+  if (!read_key(object, "org_type", "", &org_type, &error)) return config_error(error);
+  if (org_type == "sandbox") {
+    config.org_type = OrgType::kSandbox;
+  } else if (org_type != "production") {
+    return config_error("org_type must be \"production\" or \"sandbox\", got \"" + org_type +
+                        "\"");
   }
   if (config.pubsub_stream_idle_timeout_ms <= 0) {
     return config_error("pubsub_stream_idle_timeout_ms must be positive");

@@ -33,6 +33,11 @@ struct EventDef {
 // datetime, LongTextField__c textarea(131072).
 EventDef default_confluent_event();
 
+// Which authorization server the org answers to (salesforce-api.md §4.2): production and
+// Developer Edition orgs log in through https://login.salesforce.com, sandboxes through
+// https://test.salesforce.com.
+enum class OrgType { kProduction, kSandbox };
+
 struct EmulatorConfig {
   std::string consumer_key = "test-consumer-key";
   std::string consumer_secret = "test-consumer-secret";
@@ -47,6 +52,10 @@ struct EmulatorConfig {
   // false: the user has not pre-authorized the app, so a valid assertion still gets
   // invalid_grant "user hasn't approved this consumer" (§4.2).
   bool jwt_user_approved = true;
+  // The JWT bearer assertion's aud must name this org's authorization server, not the emulator's
+  // URL (which stands for the org's My Domain): §4.2. In JSON: "org_type", "production" (the
+  // default) or "sandbox".
+  OrgType org_type = OrgType::kProduction;
   std::string org_id = "00Dxx0000001gPFEAY";
   std::string user_id = "005xx000001X8UzAAK";
   std::string latest_version = "66.0";

@@ -112,5 +112,32 @@ TEST(AuthTest, JwtBearerRefusedBySalesforceStopsWithItsErrorText) {
   EXPECT_EQ(s.stats()["requests"].value("token", 0), 1) << "invalid_grant is not retried";
 }
 
+// salesforce-api.md §4.2: the assertion's aud is the org's authorization server, not the host it
+// is posted to. A sandbox org accepts only https://test.salesforce.com; the emulator on loopback
+// stands for a production org unless told otherwise, so the override is needed here.
+TEST(AuthTest, JwtBearerAtASandboxOrgPublishesWithTheAudienceOverride) {
+  Scenario s(1, nlohmann::json{{"jwt_certificate", keystores().certificate_pem},
+                               {"org_type", "sandbox"}}
+                    .dump());
+  auto overrides = jwt_overrides(kKeystorePassword);
+  overrides["salesforce.jwt.audience"] = "https://test.salesforce.com";
+  publishes_three_records(s, overrides);
+}
+
+TEST(AuthTest, JwtBearerWithAMyDomainAudienceStopsWithAHintThatNamesTheLoginServers) {
+  Scenario s(1, emulator_with_certificate());
+  auto overrides = jwt_overrides(kKeystorePassword);
+  overrides["salesforce.jwt.audience"] = s.salesforce_url();  // what a My Domain aud looks like
+  auto sink = s.start_sink(s.write_worker(), s.write_connector(overrides));
+  auto code = sink->wait(60s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  const std::string output = sink->stderr_text() + sink->stdout_text();
+  EXPECT_NE(output.find("invalid_grant: audience is invalid"), std::string::npos) << output;
+  EXPECT_NE(output.find("https://test.salesforce.com for a sandbox"), std::string::npos) << output;
+  EXPECT_EQ(output.find("My Domain"), std::string::npos) << output;
+  EXPECT_EQ(s.stats()["requests"].value("token", 0), 1) << "invalid_grant is not retried";
+}
+
 }  // namespace
 }  // namespace sfpe::itest

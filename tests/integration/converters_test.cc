@@ -82,6 +82,23 @@ TEST(ConvertersTest, JsonConverterWithSchemasReadsTheEnvelope) {
       "DateTimeField__c":"2019-03-25T19:43:11.336Z"})"));
 }
 
+// JsonConverter carries the schema in every record, so no Schema Registry is configured or
+// contacted (kafka-connect.md §4.4).
+TEST(ConvertersTest, JsonConverterWithSchemasNeedsNoSchemaRegistry) {
+  Scenario s(1);
+  s.produce_raw(0, std::string(kEnvelope));
+  auto sink = s.start_sink(
+      s.write_worker({{"value.converter", "org.apache.kafka.connect.json.JsonConverter"},
+                      {"value.converter.schemas.enable", "true"},
+                      {"value.converter.schema.registry.url", ""}}),  // "" removes the key
+      s.write_connector());
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(60s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
+  ASSERT_EQ(s.event_fields().size(), 1u);
+  EXPECT_EQ(s.event_fields()[0]["TextField__c"], "from JsonConverter");
+}
+
 TEST(ConvertersTest, SchemalessJsonIsRefusedNamingTheRecordAndNothingIsCommitted) {
   Scenario s(1);
   s.produce_raw(0, std::string(R"({"TextField__c":"schemaless"})"));

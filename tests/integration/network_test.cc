@@ -213,5 +213,41 @@ TEST(NetworkTest, WithTheProxyDownNothingReachesSalesforce) {
   EXPECT_EQ(s.stats()["requests"].value("token", 0), 0);
 }
 
+// Issue 12 item 14: a trust store OpenSSL cannot read stops the start (exit 1) before any login,
+// even where this run would not have used it (the emulator speaks http:// on loopback): it is
+// never replaced by the system store.
+TEST(NetworkTest, ACaFileWithADamagedCertificateStopsTheStartBeforeAnyLogin) {
+  Scenario s(1);
+  const std::string ca = (s.dir() / "damaged-ca.pem").string();
+  std::ofstream(ca) << "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n"
+                       "-----END CERTIFICATE-----\n";
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"salesforce.ssl.ca.location", ca}}));
+  auto code = sink->wait(60s);
+  ASSERT_TRUE(code.has_value()) << "the sink kept running";
+  EXPECT_EQ(*code, 1);
+  std::string log = sink->stderr_text() + sink->stdout_text();
+  EXPECT_NE(log.find("salesforce.ssl.ca.location: " + ca +
+                     " holds no PEM certificate that OpenSSL can read"),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(s.stats()["requests"].value("token", 0), 0);
+}
+
+// A cleartext Salesforce URL off this machine is a configuration error (exit 2) naming the
+// property, before anything is sent.
+TEST(NetworkTest, CleartextInstanceOffThisMachineIsABadConfiguration) {
+  Scenario s(1);
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"salesforce.instance", "http://192.0.2.1:9"}}));
+  auto code = sink->wait(60s);
+  ASSERT_TRUE(code.has_value()) << "the sink kept running";
+  EXPECT_EQ(*code, 2);
+  std::string log = sink->stderr_text() + sink->stdout_text();
+  EXPECT_NE(log.find("salesforce.instance: \"http://192.0.2.1:9\" uses http://"),
+            std::string::npos)
+      << log;
+}
+
 }  // namespace
 }  // namespace sfpe::itest

@@ -626,5 +626,32 @@ TEST_F(PrivateCaTest, AnUnreadableOrEmptyBundleIsAConfigErrorNamingTheProperty) 
   EXPECT_THAT(not_pem.error().message, HasSubstr("holds no PEM certificate"));
 }
 
+// Issue 12 item 14: the trust store is read once at start-up; a file that cannot be read, or whose
+// certificate block OpenSSL cannot parse, is an error naming the property.
+TEST_F(PrivateCaTest, CaCertificatesAreReadOrTheReasonIsNamed) {
+  auto good = read_ca_certificates(certs_->path("ca.pem"), "salesforce.ssl.ca.location");
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  EXPECT_THAT(*good, HasSubstr("-----BEGIN CERTIFICATE-----"));
+
+  auto missing = read_ca_certificates("/nonexistent/ca.pem", "salesforce.ssl.ca.location");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, "CONFIG_INVALID");
+  EXPECT_EQ(missing.error().message, "salesforce.ssl.ca.location: cannot read /nonexistent/ca.pem");
+
+  // A directory opens as a stream but throws on the first read.
+  auto directory = read_ca_certificates("/tmp", "salesforce.ssl.ca.location");
+  ASSERT_FALSE(directory.ok());
+  EXPECT_EQ(directory.error().message, "salesforce.ssl.ca.location: cannot read /tmp");
+
+  const std::string damaged = certs_->path("damaged-ca.pem");
+  std::ofstream(damaged) << "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n"
+                            "-----END CERTIFICATE-----\n";
+  auto unreadable = read_ca_certificates(damaged, "salesforce.ssl.ca.location");
+  ASSERT_FALSE(unreadable.ok());
+  EXPECT_EQ(unreadable.error().message,
+            "salesforce.ssl.ca.location: " + damaged +
+                " holds no PEM certificate that OpenSSL can read");
+}
+
 }  // namespace
 }  // namespace sfpe

@@ -173,6 +173,63 @@ TEST(ValidateConnector, UrlAndHostPortValidators) {
           .ok());
 }
 
+// Issue 12 item 14: tokens and passwords cross the network in the clear over http://, so only a
+// loopback host (the emulator on this machine) may be reached that way.
+TEST(ValidateConnector, CleartextInstanceIsRefusedUnlessTheHostIsLoopback) {
+  EXPECT_THAT(
+      errors(validate_connector(
+          with(valid_connector(), {{"salesforce.instance", "http://acme.my.salesforce.com"}}))),
+      ElementsAre("salesforce.instance: \"http://acme.my.salesforce.com\" uses http://, which "
+                  "would send the credentials and access tokens unencrypted; use https:// "
+                  "(http:// is accepted only for a loopback host such as 127.0.0.1, ::1 or "
+                  "localhost)"));
+  EXPECT_THAT(errors(validate_connector(
+                  with(valid_connector(), {{"salesforce.instance", "HTTP://10.0.0.7:8080/"}}))),
+              ElementsAre(
+                  HasSubstr("salesforce.instance: \"HTTP://10.0.0.7:8080/\" uses http://")));
+  for (const char* loopback : {"http://127.0.0.1:8443/", "http://127.3.2.1", "http://localhost:9",
+                               "http://LOCALHOST", "http://[::1]:8080", "https://10.0.0.7"}) {
+    ValidationReport report =
+        validate_connector(with(valid_connector(), {{"salesforce.instance", loopback}}));
+    EXPECT_TRUE(report.ok()) << loopback << ": " << report.to_string();
+  }
+  // Not loopback although it starts like it.
+  EXPECT_FALSE(validate_connector(with(valid_connector(),
+                                       {{"salesforce.instance", "http://127.0.0.1.example.com"}}))
+                   .ok());
+  EXPECT_FALSE(validate_connector(with(valid_connector(),
+                                       {{"salesforce.instance", "http://localhost.example.com"}}))
+                   .ok());
+}
+
+TEST(ValidateConnector, PlaintextPubSubEndpointIsRefusedUnlessTheHostIsLoopback) {
+  Properties pubsub = with(valid_connector(), {{"salesforce.publish.api", "pubsub"}});
+  EXPECT_THAT(
+      errors(validate_connector(
+          with(pubsub, {{"salesforce.pubsub.endpoint", "http://api.pubsub.salesforce.com:7443"}}))),
+      ElementsAre("salesforce.pubsub.endpoint: \"http://api.pubsub.salesforce.com:7443\" is a "
+                  "plaintext endpoint, which would send the access token unencrypted; give "
+                  "host:port for TLS (http:// is accepted only for a loopback host such as "
+                  "127.0.0.1, ::1 or localhost)"));
+  for (const char* endpoint : {"http://127.0.0.1:7011", "http://localhost:7011",
+                               "http://[::1]:7011", "api.pubsub.salesforce.com:443"}) {
+    ValidationReport report =
+        validate_connector(with(pubsub, {{"salesforce.pubsub.endpoint", endpoint}}));
+    EXPECT_TRUE(report.ok()) << endpoint << ": " << report.to_string();
+  }
+}
+
+// Issue 12 item 9: salesforce.jwt.audience overrides the aud derived from salesforce.instance.
+TEST(ValidateConnector, JwtAudienceIsAKnownUrlProperty) {
+  ValidationReport report = validate_connector(
+      with(valid_connector(), {{"salesforce.jwt.audience", "https://acme.my.site.com/partners"}}));
+  EXPECT_TRUE(report.ok()) << report.to_string();
+  EXPECT_THAT(report.warnings, IsEmpty());
+  EXPECT_THAT(
+      errors(validate_connector(with(valid_connector(), {{"salesforce.jwt.audience", "login"}}))),
+      ElementsAre("salesforce.jwt.audience: \"login\" must be a URL with scheme https or http"));
+}
+
 TEST(ValidateConnector, ConnectorClassMustBeThisConnector) {
   ValidationReport report = validate_connector(with(
       valid_connector(), {{"connector.class", "io.confluent.connect.jdbc.JdbcSinkConnector"}}));

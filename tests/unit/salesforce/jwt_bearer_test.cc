@@ -106,10 +106,26 @@ TEST(JwtAssertionTest, ClaimsExpireThreeMinutesAfterNow) {
   EXPECT_EQ(claims.expires_at, 1700000000 + 180);
 }
 
-TEST(JwtAssertionTest, AudienceIsTheLoginServer) {
-  EXPECT_EQ(jwt_audience("https://login.salesforce.com"), "https://login.salesforce.com");
-  EXPECT_EQ(jwt_audience("https://test.salesforce.com/"), "https://test.salesforce.com");
-  EXPECT_EQ(jwt_audience("https://acme.my.salesforce.com"), "https://acme.my.salesforce.com");
+// §4.2: Salesforce accepts only its authorization server as aud, whichever host the assertion is
+// posted to; a My Domain aud is refused with "audience is invalid".
+TEST(JwtAssertionTest, AudienceIsTheAuthorizationServerNotTheHostPostedTo) {
+  const std::string production = "https://login.salesforce.com";
+  const std::string sandbox = "https://test.salesforce.com";
+  EXPECT_EQ(jwt_audience("https://login.salesforce.com"), production);
+  EXPECT_EQ(jwt_audience("https://login.salesforce.com/"), production);
+  EXPECT_EQ(jwt_audience("https://acme.my.salesforce.com"), production);
+  EXPECT_EQ(jwt_audience("https://ACME.My.Salesforce.com/"), production);
+  EXPECT_EQ(jwt_audience("https://test.salesforce.com/"), sandbox);
+  EXPECT_EQ(jwt_audience("https://acme--uat.sandbox.my.salesforce.com"), sandbox);
+  EXPECT_EQ(jwt_audience("https://ACME--UAT.SANDBOX.MY.SALESFORCE.COM:443/"), sandbox);
+  // An Experience Cloud site is its own authorization server: aud is the site URL.
+  EXPECT_EQ(jwt_audience("https://acme.my.site.com/partners/"),
+            "https://acme.my.site.com/partners");
+  // The emulator on loopback stands for a production org.
+  EXPECT_EQ(jwt_audience("http://127.0.0.1:8443"), production);
+  // salesforce.jwt.audience, when set, is taken as it is (without a trailing slash).
+  EXPECT_EQ(jwt_audience("https://acme.my.salesforce.com", "https://portal.acme.com/s/"),
+            "https://portal.acme.com/s");
 }
 
 TEST(JwtAssertionTest, HeaderClaimsAndSignatureVerifyWithTheCertificate) {
@@ -226,7 +242,8 @@ TEST_F(GrantTest, JwtBearerPostsASignedAssertionWhoseExpComesFromTheInjectedCloc
     Parts parts = split(form["assertion"]);
     EXPECT_EQ(parts.claims["iss"], "test-consumer-key");
     EXPECT_EQ(parts.claims["sub"], "sink@example.com");
-    EXPECT_EQ(parts.claims["aud"], server.url());
+    // The capturing server is on loopback, which stands for a production org.
+    EXPECT_EQ(parts.claims["aud"], "https://login.salesforce.com");
     // A fresh assertion for each login, 3 minutes ahead of the clock at that moment.
     EXPECT_EQ(parts.claims["exp"], start + 180 + static_cast<int64_t>(i) * 600);
     EXPECT_TRUE(verifies_with_certificate(parts, keystores().certificate_pem));
@@ -332,6 +349,34 @@ TEST_F(GrantEmulatorTest, JwtBearerWithAnotherKeyIsInvalidAssertion) {
   EXPECT_EQ(session.error().kind, ErrorKind::kFatal);
   EXPECT_THAT(session.error().message, HasSubstr("invalid_grant: invalid assertion"));
   EXPECT_THAT(session.error().message, HasSubstr("certificate matches the key"));
+  // The hint names the aud that was sent and how to change it, and never recommends a My Domain
+  // audience, which Salesforce refuses (§4.2).
+  EXPECT_THAT(session.error().message,
+              HasSubstr("that the assertion's audience https://login.salesforce.com is the org's "
+                        "authorization server (https://login.salesforce.com for production, "
+                        "https://test.salesforce.com for a sandbox, or an Experience Cloud site "
+                        "URL; set salesforce.jwt.audience to choose it)"));
+  EXPECT_THAT(session.error().message, Not(HasSubstr("My Domain")));
+}
+
+TEST_F(GrantEmulatorTest, JwtBearerAtASandboxOrgLogsInWithTheConfiguredAudienceOnly) {
+  sfpe::testing::EmulatorConfig config = config_with_certificate();
+  config.org_type = sfpe::testing::OrgType::kSandbox;
+  start(config);
+  ClientSettings s = settings(OAuthGrant::kJwtBearer, emulator_->url());
+  s.auth_retries_time_ms = 0;
+  // Derived from a loopback instance: the production server, which a sandbox refuses.
+  auto refused = TokenProvider(s, wall_clock_, random_, nullptr, log_.logger()).session();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.error().message, HasSubstr("invalid_grant: audience is invalid"));
+  EXPECT_THAT(refused.error().message,
+              HasSubstr("the assertion's audience https://login.salesforce.com is"));
+
+  s.jwt_audience = "https://test.salesforce.com/";
+  TokenProvider tokens(s, wall_clock_, random_, nullptr, log_.logger());
+  auto session = tokens.session();
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  EXPECT_EQ(emulator_->stats()["requests"]["token"], 2);
 }
 
 TEST_F(GrantEmulatorTest, ClientCredentialsLogsIn) {

@@ -58,9 +58,10 @@ class PubSubPublisherTest : public ::testing::Test {
     s.pubsub_endpoint = "http://" + emulator_->pubsub_endpoint();
     auto tokens = std::make_shared<TokenProvider>(s, clock_, random_, nullptr, log_.logger());
     auto rest = std::make_unique<RestClient>(tokens, clock_, random_, nullptr, log_.logger());
-    publisher_ =
-        std::make_unique<PubSubPublisher>(make_pubsub_channel(tokens->settings()), tokens,
-                                          std::move(rest), clock_, random_, nullptr, log_.logger());
+    auto channel = make_pubsub_channel(tokens->settings());
+    ASSERT_TRUE(channel.ok()) << channel.error().message;
+    publisher_ = std::make_unique<PubSubPublisher>(channel.value(), tokens, std::move(rest), clock_,
+                                                   random_, nullptr, log_.logger());
   }
 
   void TearDown() override {
@@ -349,6 +350,37 @@ TEST_F(PubSubPublisherTest, FieldTheEventLacksFailsOnlyItsEventAndIsRecheckedAtM
   EXPECT_EQ(recorded_fields(), expected_fields);
   EXPECT_EQ(invalid_payloads(), 0);
   EXPECT_EQ(log_.lines_with("warning"), std::vector<std::string>{});
+}
+
+// Issue 12 item 14: gRPC takes empty root certificates as "trust the system store", so a CA file
+// that cannot be read must fail the channel, not quietly widen what is trusted.
+TEST(PubSubChannelTest, AnUnreadableCaFileIsAConfigErrorNotTheSystemStore) {
+  ClientSettings s;
+  s.pubsub_endpoint = "api.pubsub.salesforce.com:7443";
+  s.ca_file = "/nonexistent/pubsub-ca.pem";
+  auto channel = make_pubsub_channel(s);
+  ASSERT_FALSE(channel.ok());
+  EXPECT_EQ(channel.error().kind, ErrorKind::kFatal);
+  EXPECT_EQ(channel.error().code, "CONFIG_INVALID");
+  EXPECT_EQ(channel.error().message,
+            "salesforce.ssl.ca.location: cannot read /nonexistent/pubsub-ca.pem");
+}
+
+TEST(PubSubChannelTest, PlaintextOnlyToALoopbackHost) {
+  ClientSettings s;
+  s.pubsub_endpoint = "http://pubsub.example.com:7011";
+  auto refused = make_pubsub_channel(s);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message,
+            "salesforce.pubsub.endpoint: \"http://pubsub.example.com:7011\" is a plaintext "
+            "endpoint on a host that is not a loopback address");
+  for (const char* local :
+       {"http://127.0.0.1:7011", "http://localhost:7011", "http://[::1]:7011"}) {
+    s.pubsub_endpoint = local;
+    EXPECT_TRUE(make_pubsub_channel(s).ok()) << local;
+  }
+  s.pubsub_endpoint = "api.pubsub.salesforce.com:7443";  // TLS against the system store
+  EXPECT_TRUE(make_pubsub_channel(s).ok());
 }
 
 }  // namespace
