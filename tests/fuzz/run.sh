@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cxx=$(command -v clang++-14 || command -v clang++ || true)
 cc=$(command -v clang-14 || command -v clang || true)
 if [ -z "$cxx" ] || [ -z "$cc" ]; then
-  echo "fuzz: clang is not installed (apt-get install clang-14 libclang-rt-14-dev)" >&2
+  echo "fuzz: clang is not installed (scripts/setup.sh --fuzz installs clang-14)" >&2
   exit 1
 fi
 
