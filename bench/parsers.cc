@@ -2,7 +2,7 @@
 // libraries that could replace them, on the inputs they see most, single-threaded:
 //  - a Collections answer of 200 SaveResults (salesforce-api.md §2.2), each OPERATION_ENQUEUED:
 //    salesforce/save_results.h's scanner, nlohmann's document (what it replaced), and
-//    simdjson's On-Demand API, each ending with the same std::vector<RawSaveResult>;
+//    simdjson's On-Demand and DOM APIs, each ending with the same std::vector<RawSaveResult>;
 //  - a seed-shaped Avro record (testing/lib/seed_event.h): convert/avro/decoder.h into the
 //    Connect value, and Apache Avro C (avro_value_read into a generic value, reused), which
 //    gives avro-c's own value model, not yet the Connect one.
@@ -120,6 +120,47 @@ std::optional<std::vector<sf::RawSaveResult>> simdjson_save_results(
   return results;
 }
 
+// simdjson's DOM API, which validates the whole text (On-Demand checks only what it reads), read
+// with the same tolerance.
+std::optional<std::vector<sf::RawSaveResult>> simdjson_dom_save_results(
+    simdjson::dom::parser& parser, const simdjson::padded_string& body) {
+  simdjson::dom::element document;
+  if (parser.parse(body).get(document)) return std::nullopt;
+  simdjson::dom::array items;
+  if (document.get_array().get(items)) return std::nullopt;
+  auto text = [](simdjson::dom::object object, std::string_view key) {
+    std::string_view out;
+    if (object[key].get_string().get(out)) return std::string();
+    return std::string(out);
+  };
+  std::vector<sf::RawSaveResult> results;
+  for (simdjson::dom::element item : items) {
+    simdjson::dom::object object;
+    if (item.get_object().get(object)) return std::nullopt;
+    sf::RawSaveResult& result = results.emplace_back();
+    bool flag = false;
+    result.success = !object["success"].get_bool().get(flag) && flag;
+    result.id = text(object, "id");
+    simdjson::dom::array errors;
+    if (object["errors"].get_array().get(errors)) continue;
+    for (simdjson::dom::element entry : errors) {
+      sf::ApiError& error = result.errors.emplace_back();
+      simdjson::dom::object fields;
+      if (entry.get_object().get(fields)) continue;
+      error.code = text(fields, "errorCode");
+      if (error.code.empty()) error.code = text(fields, "statusCode");
+      error.message = text(fields, "message");
+      simdjson::dom::array names;
+      if (fields["fields"].get_array().get(names)) continue;
+      for (simdjson::dom::element name : names) {
+        std::string_view field_name;
+        if (!name.get_string().get(field_name)) error.fields.emplace_back(field_name);
+      }
+    }
+  }
+  return results;
+}
+
 // Nanoseconds a call of `work`, the best of `rounds` rounds of `repetitions` calls.
 double best_ns(int rounds, int repetitions, const std::function<void()>& work) {
   double best = 1e300;
@@ -142,14 +183,17 @@ void bench_save_results(int rounds) {
   const std::string body = enqueued_answer(kEvents);
   const simdjson::padded_string padded(body);
   simdjson::ondemand::parser parser;
+  simdjson::dom::parser dom_parser;
 
   auto scanner = sf::read_save_results(body, false);
   auto simd = simdjson_save_results(parser, padded);
+  auto simd_dom = simdjson_dom_save_results(dom_parser, padded);
   std::vector<sf::RawSaveResult> document_results;
   for (const auto& item : nlohmann::json::parse(body)) {
     document_results.push_back(sf::raw_save_result(item));
   }
-  if (!scanner || scanner->size() != kEvents || !simd || *simd != *scanner ||
+  if (!scanner || scanner->size() != kEvents || !simd || *simd != *scanner || !simd_dom ||
+      *simd_dom != *scanner ||
       document_results != *scanner) {
     fail("the three SaveResults readers disagree");
   }
@@ -169,12 +213,16 @@ void bench_save_results(int rounds) {
   double simdjson_ns = best_ns(rounds, repetitions, [&] {
     sink += simdjson_save_results(parser, padded)->size();
   });
+  double simdjson_dom_ns = best_ns(rounds, repetitions, [&] {
+    sink += simdjson_dom_save_results(dom_parser, padded)->size();
+  });
   if (sink == 0) fail("nothing read");
   std::printf("SaveResults, a %zu-byte answer of %d results (µs an answer, ns a result):\n",
               body.size(), kEvents);
   for (auto [name, ns] : {std::pair{"sfpe scanner (save_results.cc)", ours},
                           std::pair{"nlohmann::json::parse + raw_save_result", document},
-                          std::pair{"simdjson 3.0.1 On-Demand", simdjson_ns}}) {
+                          std::pair{"simdjson 3.0.1 On-Demand", simdjson_ns},
+                          std::pair{"simdjson 3.0.1 DOM (validates all)", simdjson_dom_ns}}) {
     std::printf("  %-42s %8.1f µs %8.0f ns\n", name, ns / 1000, ns / kEvents);
   }
 }

@@ -40,9 +40,11 @@ for target in "${targets[@]}"; do
   rm -rf "$corpus"
   mkdir -p "$corpus" "$seeds"
   cp "$seeds"/* "$corpus"/ 2>/dev/null || true
+  dict=()
+  if [ -f "$here/$target.dict" ]; then dict=(-dict="$here/$target.dict"); fi
   echo "fuzz: $target for ${seconds}s on $(ls "$corpus" | wc -l) inputs"
   if ! (cd "$build_dir" && "./$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=4096 -print_final_stats=1 "$corpus" > "$build_dir/$name.log" 2>&1); then
+        -max_len=4096 -print_final_stats=1 "${dict[@]}" "$corpus" > "$build_dir/$name.log" 2>&1); then
     echo "fuzz: $target FAILED" >&2
     tail -60 "$build_dir/$name.log" >&2
     status=1
