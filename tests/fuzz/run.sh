@@ -4,7 +4,8 @@
 # Any crash, leak, sanitizer report or timeout fails the run, and leaves the input that caused
 # it as BUILD_DIR/crash-* (copy it into the corpus once fixed: the test suite replays it).
 # With FUZZ_MERGE=1 the inputs that reached new code are merged back into the checked-in corpus
-# (libFuzzer -merge=1 keeps only those), which is how the corpus grows.
+# (libFuzzer -merge=1 keeps only those; -use_counters=0 counts an edge once, not its hit counts,
+# which keeps the corpus small), which is how the corpus grows.
 # The test suite does not run this: it replays the corpora without clang (fuzz_<target> tests).
 # usage: run.sh BUILD_DIR [SECONDS] [TARGET...]   (TARGET: avro, save_results, jks, ...)
 set -euo pipefail
@@ -52,7 +53,7 @@ for target in "${targets[@]}"; do
     grep -E 'stat::number_of_executed_units|Done' "$build_dir/$name.log" | tail -2
     if [ "${FUZZ_MERGE:-0}" = 1 ]; then
       before=$(ls "$seeds" | wc -l)
-      "$build_dir/$name" -merge=1 -max_len=4096 "$seeds" "$corpus" > "$build_dir/$name.merge.log" 2>&1
+      "$build_dir/$name" -merge=1 -use_counters=0 -max_len=4096 "$seeds" "$corpus" > "$build_dir/$name.merge.log" 2>&1
       echo "fuzz: $target corpus $before -> $(ls "$seeds" | wc -l) inputs"
     fi
   fi
