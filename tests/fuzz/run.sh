@@ -45,7 +45,8 @@ for target in "${targets[@]}"; do
   if [ -f "$here/$target.dict" ]; then dict=(-dict="$here/$target.dict"); fi
   echo "fuzz: $target for ${seconds}s on $(ls "$corpus" | wc -l) inputs"
   if ! (cd "$build_dir" && "./$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=4096 -print_final_stats=1 "${dict[@]}" "$corpus" > "$build_dir/$name.log" 2>&1); then
+        -max_len=4096 -print_final_stats=1 "${dict[@]}" "$corpus" \
+        > "$build_dir/$name.log" 2>&1); then
     echo "fuzz: $target FAILED" >&2
     tail -60 "$build_dir/$name.log" >&2
     status=1
@@ -53,7 +54,8 @@ for target in "${targets[@]}"; do
     grep -E 'stat::number_of_executed_units|Done' "$build_dir/$name.log" | tail -2
     if [ "${FUZZ_MERGE:-0}" = 1 ]; then
       before=$(ls "$seeds" | wc -l)
-      "$build_dir/$name" -merge=1 -use_counters=0 -max_len=4096 "$seeds" "$corpus" > "$build_dir/$name.merge.log" 2>&1
+      "$build_dir/$name" -merge=1 -use_counters=0 -max_len=4096 "$seeds" "$corpus" \
+        > "$build_dir/$name.merge.log" 2>&1
       echo "fuzz: $target corpus $before -> $(ls "$seeds" | wc -l) inputs"
     fi
   fi
