@@ -203,7 +203,7 @@ class Scanner {
 
   // Numbers with an exponent or more digits than a double holds exactly are left to nlohmann,
   // which refuses those that overflow a double (1e400, a 400-digit integer): reading them here
-  // would accept text the document parse refuses (found by tests/fuzz/save_results_fuzz.cc).
+  // would accept text the document parse refuses (tests/fuzz/save_results_fuzz.cc's oracle).
   // SaveResults have no numbers, so the fallback costs nothing in practice.
   bool number() {
     static constexpr int kMaxDigits = 15;
