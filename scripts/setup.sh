@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every build, test and demo dependency of sfpe-sink from Debian 12 packages.
+# Installs every build, test and demo dependency of sfpe-sink from Debian 12 packages; with
+# --fuzz also clang for tests/fuzz/run.sh.
 # Idempotent and non-interactive; nothing is fetched from anywhere but the Debian archive.
 set -euo pipefail
 
@@ -18,12 +19,15 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc  # the Pub/Sub API publisher and its emulator
   python3-confluent-kafka python3-requests python3-jsonschema python3-protobuf python3-avro
                           # Confluent's own serializers for the conformance tests
-  clang-14 libclang-rt-14-dev  # libFuzzer targets of the framing and the decoders
+  libsimdjson-dev         # bench/parsers.cc: the SaveResults scanner against simdjson
   libgtest-dev libgmock-dev
   openssl ca-certificates
   tinyproxy               # a real forward proxy for the http.proxy integration tests, which
                           # start their own instance (its system service plays no part)
 )
+
+# The long libFuzzer runs (tests/fuzz/run.sh) need clang; the test suite does not.
+if [ "${1:-}" = "--fuzz" ]; then packages+=(clang-14 libclang-rt-14-dev); fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

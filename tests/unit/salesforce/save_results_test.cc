@@ -117,5 +117,27 @@ b"}])",
   }
 }
 
+TEST(SaveResultsTest, NumbersAreReadAsTheDocumentReadsThem) {
+  // Caught by the oracle of tests/fuzz/save_results_fuzz.cc (corpus save_results/number_overflow):
+  // nlohmann refuses a number that overflows a double, so the reader must refuse it too;
+  // numbers it takes read as the document reads them.
+  const std::vector<std::string> overflowing = {"1e400", "-1E+400", std::string(400, '9'),
+                                                "1" + std::string(400, '0') + ".5"};
+  for (const std::string& number : overflowing) {
+    const std::string body = R"([{"success":true,"id":"a","x":)" + number + "}]";
+    EXPECT_FALSE(read_save_results(body, false).has_value()) << body;
+    EXPECT_FALSE(by_document(body, false).has_value()) << body;
+  }
+  const std::vector<std::string> plain = {"0", "-12", "1.5", "2e3", "-0.25E-2",
+                                          "123456789012345678901"};
+  for (const std::string& number : plain) {
+    const std::string body = R"([{"success":true,"id":"a","x":)" + number + "}]";
+    auto read = read_save_results(body, false);
+    ASSERT_TRUE(read.has_value()) << body;
+    EXPECT_EQ(*read, *by_document(body, false)) << body;
+    EXPECT_EQ(read->at(0), (RawSaveResult{true, "a", {}})) << body;
+  }
+}
+
 }  // namespace
 }  // namespace sfpe::salesforce
