@@ -216,13 +216,12 @@ std::unique_ptr<testing::ChildProcess> Scenario::run_sink_command(
 
 bool Scenario::wait_for_events(size_t count, std::chrono::milliseconds timeout) {
   // The emulator runs in another process: poll its control API until the condition holds.
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    auto stats = salesforce_.stats();
-    if (stats.ok() && stats->value("events_accepted", 0) >= static_cast<int64_t>(count)) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  return testing::eventually(
+      [&] {
+        auto stats = salesforce_.stats();
+        return stats.ok() && stats->value("events_accepted", 0) >= static_cast<int64_t>(count);
+      },
+      timeout, std::chrono::milliseconds(50));
 }
 
 std::vector<nlohmann::json> Scenario::event_fields() {
@@ -245,13 +244,9 @@ std::vector<int64_t> Scenario::end_offsets() {
 }
 
 bool Scenario::wait_for_commits_to_reach_end(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
   auto ends = end_offsets();
-  for (;;) {
-    if (committed_offsets() == ends) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  return testing::eventually([&] { return committed_offsets() == ends; }, timeout,
+                             std::chrono::milliseconds(100));
 }
 
 nlohmann::json event_with_short_text_field() {

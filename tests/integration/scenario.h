@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kafka/record.h"
+#include "lib/eventually.h"
 #include "lib/fixtures.h"
 #include "lib/process.h"
 
