@@ -198,10 +198,15 @@ std::string Scenario::write_connector(const std::map<std::string, std::string>& 
 
 std::unique_ptr<testing::ChildProcess> Scenario::start_sink(const std::string& worker,
                                                             const std::string& connector) {
+  return start_sink(worker, std::vector<std::string>{connector});
+}
+
+std::unique_ptr<testing::ChildProcess> Scenario::start_sink(
+    const std::string& worker, const std::vector<std::string>& connectors) {
   auto log = dir_ / fmt::format("sink-{}.log", sink_runs_++);
-  return must(testing::ChildProcess::spawn({bin_dir() + "/sfpe-sink", "standalone", worker, connector},
-                                           {}, log.string()),
-              "start sfpe-sink");
+  std::vector<std::string> argv = {bin_dir() + "/sfpe-sink", "standalone", worker};
+  argv.insert(argv.end(), connectors.begin(), connectors.end());
+  return must(testing::ChildProcess::spawn(argv, {}, log.string()), "start sfpe-sink");
 }
 
 std::unique_ptr<testing::ChildProcess> Scenario::run_sink_command(
@@ -235,6 +240,12 @@ nlohmann::json Scenario::stats() { return must(salesforce_.stats(), "emulator st
 
 std::vector<int64_t> Scenario::committed_offsets() {
   return must(testing::committed_offsets(kafka_.bootstrap_servers, "connect-" + connector_, topic_,
+                                         partitions_),
+              "committed offsets");
+}
+
+std::vector<int64_t> Scenario::committed_offsets_of(const std::string& connector) {
+  return must(testing::committed_offsets(kafka_.bootstrap_servers, "connect-" + connector, topic_,
                                          partitions_),
               "committed offsets");
 }
