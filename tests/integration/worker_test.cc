@@ -43,7 +43,8 @@ std::vector<std::string> lines_with(const std::string& text,
 }
 
 // Under errors.tolerance=all, dead letters go to <connector>-dlq on the cluster at `bootstrap`.
-std::map<std::string, std::string> dead_letters_to(const Scenario& s, const std::string& bootstrap) {
+std::map<std::string, std::string> dead_letters_to(const Scenario& s,
+                                                   const std::string& bootstrap) {
   return {{"errors.tolerance", "all"},
           {"errors.deadletterqueue.topic.name", s.dlq_topic()},
           {"errors.deadletterqueue.topic.replication.factor", "1"},
