@@ -85,13 +85,15 @@ TEST(ExitCodeTest, EveryKindOfBadConfigurationExitsTwo) {
                           s.write_connector({{"value.converter",
                                               "io.confluent.connect.avro.AvroConverter"}}));
        },
-       "schema.registry.url"},
+       "cannot start: schema.registry.url is required"},
       {"unknown converter class",
        [&] {
          return std::pair(s.write_worker(),
-                          s.write_connector({{"value.converter", "com.example.NoSuchConverter"}}));
+                          s.write_connector({{"value.converter", "com.example.NoSuchConverter"},
+                                             {"value.converter.schema.registry.url",
+                                              s.registry_url()}}));
        },
-       "com.example.NoSuchConverter"},
+       "cannot start: value.converter: unknown converter class \"com.example.NoSuchConverter\""},
   };
   for (const auto& c : cases) {
     auto [worker, connector] = c.files();
