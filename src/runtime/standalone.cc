@@ -44,6 +44,12 @@ void log_properties(spdlog::logger& log, const char* what, const std::string& re
   }
 }
 
+// A start-up failure the configuration causes (a converter, Schema Registry, TLS or keystore
+// setting that the validation rules cannot judge alone; their codes are CONFIG, CONFIG_INVALID,
+// CONFIG_FILE), as opposed to a service refusing or failing: it exits kExitBadConfig like every
+// other configuration problem.
+bool is_configuration_error(const Error& error) { return error.code.starts_with("CONFIG"); }
+
 void print_report(const std::string& origin, const config::ValidationReport& report) {
   for (const auto& error : report.errors) {
     std::cerr << origin << ": error: " << error.to_string() << "\n";
@@ -118,7 +124,7 @@ int run_standalone(const std::string& worker_path,
     Status prepared = runtime->prepare();
     if (!prepared.ok()) {
       make_logger(runtime->name())->error("cannot start: {}", prepared.error().message);
-      return kExitFailed;
+      return is_configuration_error(prepared.error()) ? kExitBadConfig : kExitFailed;
     }
     runtimes.push_back(std::move(runtime));
   }

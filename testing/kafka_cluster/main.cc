@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
                  "partitions of a --topic given without a count (auto-created topics get the "
                  "mock's built-in default: librdkafka 2.0.2 offers no way to change it)")
       ->check(CLI::PositiveNumber);
+  int rtt_ms = 0;
+  app.add_option("--rtt-ms", rtt_ms, "delay every broker response by this many milliseconds")
+      ->check(CLI::NonNegativeNumber);
   bool exit_with_parent = false;
   app.add_flag("--exit-with-parent", exit_with_parent,
                "stop when stdin closes, i.e. when the process that started this one dies");
@@ -66,6 +69,10 @@ int main(int argc, char** argv) {
       std::cerr << "sfpe-kafka-cluster: " << status.error().message << "\n";
       return 1;
     }
+  }
+  if (auto status = (*cluster)->set_rtt(rtt_ms); !status.ok()) {
+    std::cerr << "sfpe-kafka-cluster: " << status.error().message << "\n";
+    return 1;
   }
   std::printf("BOOTSTRAP_SERVERS=%s\n", (*cluster)->bootstrap_servers().c_str());
   std::fflush(stdout);

@@ -44,6 +44,15 @@ Status MockKafkaCluster::create_topic(const std::string& name, int partitions) {
   return ok_status();
 }
 
+Status MockKafkaCluster::set_rtt(int rtt_ms) {
+  rd_kafka_resp_err_t err = rd_kafka_mock_broker_set_rtt(cluster_, -1, rtt_ms);  // -1: all
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Error::fatal("KAFKA_MOCK",
+                        fmt::format("cannot delay the brokers: {}", rd_kafka_err2str(err)));
+  }
+  return ok_status();
+}
+
 std::string MockKafkaCluster::bootstrap_servers() const {
   return rd_kafka_mock_cluster_bootstraps(cluster_);
 }

@@ -22,6 +22,10 @@ class MockKafkaCluster {
   // built-in partition count, which the mock API offers no way to change.
   Status create_topic(const std::string& name, int partitions);
 
+  // Delays every broker's responses by `rtt_ms` (0: none): a slow cluster, still reachable, for
+  // tests of timeouts such as offset.flush.timeout.ms.
+  Status set_rtt(int rtt_ms);
+
   // "127.0.0.1:port,..." for bootstrap.servers.
   std::string bootstrap_servers() const;
 

@@ -47,7 +47,8 @@ Result<nlohmann::json> control_get(const std::string& url, const std::string& pa
 }  // namespace
 
 Result<KafkaClusterFixture> KafkaClusterFixture::start(const std::string& bin_dir,
-                                                       const std::vector<std::string>& topics) {
+                                                       const std::vector<std::string>& topics,
+                                                       const std::vector<std::string>& extra_args) {
   if (const char* external = std::getenv("KAFKA_BOOTSTRAP_SERVERS");
       external != nullptr && *external != '\0') {
     return KafkaClusterFixture{nullptr, external};
@@ -57,6 +58,7 @@ Result<KafkaClusterFixture> KafkaClusterFixture::start(const std::string& bin_di
     args.push_back("--topic");
     args.push_back(topic);
   }
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
   auto started = start_program(bin_dir, "sfpe-kafka-cluster", args, "BOOTSTRAP_SERVERS");
   if (!started.ok()) return started.error();
   return KafkaClusterFixture{std::move(started->process), started->value};

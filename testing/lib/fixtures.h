@@ -23,8 +23,10 @@ struct KafkaClusterFixture {
   // Runs sfpe-kafka-cluster with the topics ("name" or "name:partitions") pre-created. When the
   // environment names a cluster in KAFKA_BOOTSTRAP_SERVERS, returns that address and starts
   // nothing (the topics must then exist or be auto-created there).
+  // `extra_args` go to sfpe-kafka-cluster as they are (e.g. {"--rtt-ms", "1500"}).
   static Result<KafkaClusterFixture> start(const std::string& bin_dir,
-                                           const std::vector<std::string>& topics);
+                                           const std::vector<std::string>& topics,
+                                           const std::vector<std::string>& extra_args = {});
 };
 
 struct SchemaRegistryFixture {

@@ -503,17 +503,13 @@ TEST(ErrorsTest, CommitsNeverPassAnUnaccountedRecordAcrossAKillNine) {
   auto connector = s.write_connector(dlq_settings(s));
 
   auto first = s.start_sink(worker, connector);
-  auto deadline = std::chrono::steady_clock::now() + 60s;
   auto committed_something = [&] {
     for (int64_t c : s.committed_offsets()) {
       if (c > 0) return true;
     }
     return false;
   };
-  while (!committed_something()) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << first->stderr_text();
-    std::this_thread::sleep_for(20ms);
-  }
+  ASSERT_TRUE(testing::eventually(committed_something, 60s, 20ms)) << first->stderr_text();
   first->send_signal(SIGKILL);
   ASSERT_EQ(first->wait(30s), 128 + SIGKILL);
 

@@ -72,11 +72,7 @@ class TinyProxy {
       return;
     }
     process_ = std::move(process.value());
-    auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!accepts_connections(port_) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(50ms);
-    }
-    EXPECT_TRUE(accepts_connections(port_))
+    EXPECT_TRUE(testing::eventually([&] { return accepts_connections(port_); }, 10s, 50ms))
         << "tinyproxy did not listen: " << process_->stderr_text() << process_->stdout_text();
   }
   ~TinyProxy() {

@@ -198,10 +198,15 @@ std::string Scenario::write_connector(const std::map<std::string, std::string>& 
 
 std::unique_ptr<testing::ChildProcess> Scenario::start_sink(const std::string& worker,
                                                             const std::string& connector) {
+  return start_sink(worker, std::vector<std::string>{connector});
+}
+
+std::unique_ptr<testing::ChildProcess> Scenario::start_sink(
+    const std::string& worker, const std::vector<std::string>& connectors) {
   auto log = dir_ / fmt::format("sink-{}.log", sink_runs_++);
-  return must(testing::ChildProcess::spawn({bin_dir() + "/sfpe-sink", "standalone", worker, connector},
-                                           {}, log.string()),
-              "start sfpe-sink");
+  std::vector<std::string> argv = {bin_dir() + "/sfpe-sink", "standalone", worker};
+  argv.insert(argv.end(), connectors.begin(), connectors.end());
+  return must(testing::ChildProcess::spawn(argv, {}, log.string()), "start sfpe-sink");
 }
 
 std::unique_ptr<testing::ChildProcess> Scenario::run_sink_command(
@@ -216,13 +221,12 @@ std::unique_ptr<testing::ChildProcess> Scenario::run_sink_command(
 
 bool Scenario::wait_for_events(size_t count, std::chrono::milliseconds timeout) {
   // The emulator runs in another process: poll its control API until the condition holds.
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    auto stats = salesforce_.stats();
-    if (stats.ok() && stats->value("events_accepted", 0) >= static_cast<int64_t>(count)) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  return testing::eventually(
+      [&] {
+        auto stats = salesforce_.stats();
+        return stats.ok() && stats->value("events_accepted", 0) >= static_cast<int64_t>(count);
+      },
+      timeout, std::chrono::milliseconds(50));
 }
 
 std::vector<nlohmann::json> Scenario::event_fields() {
@@ -240,18 +244,20 @@ std::vector<int64_t> Scenario::committed_offsets() {
               "committed offsets");
 }
 
+std::vector<int64_t> Scenario::committed_offsets_of(const std::string& connector) {
+  return must(testing::committed_offsets(kafka_.bootstrap_servers, "connect-" + connector, topic_,
+                                         partitions_),
+              "committed offsets");
+}
+
 std::vector<int64_t> Scenario::end_offsets() {
   return must(testing::end_offsets(kafka_.bootstrap_servers, topic_, partitions_), "end offsets");
 }
 
 bool Scenario::wait_for_commits_to_reach_end(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
   auto ends = end_offsets();
-  for (;;) {
-    if (committed_offsets() == ends) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  return testing::eventually([&] { return committed_offsets() == ends; }, timeout,
+                             std::chrono::milliseconds(100));
 }
 
 nlohmann::json event_with_short_text_field() {

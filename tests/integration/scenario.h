@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kafka/record.h"
+#include "lib/eventually.h"
 #include "lib/fixtures.h"
 #include "lib/process.h"
 
@@ -83,6 +84,9 @@ class Scenario {
   // Starts `sfpe-sink standalone <worker> <connector>`; output teed to a log file.
   std::unique_ptr<testing::ChildProcess> start_sink(const std::string& worker,
                                                     const std::string& connector);
+  // `sfpe-sink standalone <worker> <connectors...>`: several connectors in one process.
+  std::unique_ptr<testing::ChildProcess> start_sink(const std::string& worker,
+                                                    const std::vector<std::string>& connectors);
   // Runs `sfpe-sink <args...>` to completion and returns it (exited).
   std::unique_ptr<testing::ChildProcess> run_sink_command(const std::vector<std::string>& args);
 
@@ -93,6 +97,8 @@ class Scenario {
   nlohmann::json stats();
 
   std::vector<int64_t> committed_offsets();
+  // The committed offsets of another connector's group (connect-<connector>) on this topic.
+  std::vector<int64_t> committed_offsets_of(const std::string& connector);
   std::vector<int64_t> end_offsets();
   // Awaits committed offsets equal to the end offsets.
   bool wait_for_commits_to_reach_end(std::chrono::milliseconds timeout);

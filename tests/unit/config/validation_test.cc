@@ -377,7 +377,7 @@ TEST(ValidateConnector, UnknownKeysAreWarningsAndPrefixFamiliesAreAccepted) {
                                   {"admin.override.request.timeout.ms", "5"},
                                   {"reporter.producer.ssl.truststore.location", "/t.jks"},
                                   {"reporter.result.topic.key.format", "string"},
-                                  {"confluent.license", ""},
+                                  {"confluent.license", "LICENSE-KEY-0123456789"},
                                   {"confluent.topic.bootstrap.servers", "k:9092"},
                                   {"confluent.topic.ssl.keystore.location", "/k.jks"},
                                   {"errors.log.enable", "true"},

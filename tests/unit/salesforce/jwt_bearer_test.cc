@@ -20,6 +20,7 @@
 
 #include "common/base64.h"
 #include "fakes.h"
+#include "lib/eventually.h"
 #include "lib/test_keystores.h"
 #include "salesforce/auth.h"
 #include "salesforce_emulator/emulator.h"
@@ -180,7 +181,9 @@ class CapturingTokenServer {
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     // stop() before the listen loop runs would be lost, and the join below would hang.
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_TRUE(sfpe::testing::eventually([this] { return server_.is_running(); },
+                                          std::chrono::seconds(30), std::chrono::milliseconds(1)))
+        << "the token server did not start listening";
   }
   ~CapturingTokenServer() {
     server_.stop();

@@ -291,6 +291,7 @@ TEST_F(SalesforceEmulatorTest, StringTooLongFailsOnlyThatRecordInOneRequest) {
   Result<std::vector<RecordOutcome>> outcomes = client()->publish(events);
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
   EXPECT_EQ(requests("collections"), 1);
+  ASSERT_EQ(outcomes->size(), events.size());
   for (size_t i : {0u, 1u, 3u, 4u}) EXPECT_TRUE((*outcomes)[i].accepted) << i;
   const RecordOutcome& bad = (*outcomes)[2];
   EXPECT_FALSE(bad.accepted);
@@ -316,6 +317,7 @@ TEST_F(SalesforceEmulatorTest, UnknownFieldIsIsolatedAndTheOthersAccepted) {
   // The whole request is refused, then each record is sent alone.
   EXPECT_EQ(requests("collections"), 5);
   EXPECT_EQ(request_sizes(), (std::vector<std::string>{"4", "1", "1", "1", "1"}));
+  ASSERT_EQ(outcomes->size(), events.size());
   for (size_t i : {0u, 2u, 3u}) EXPECT_TRUE((*outcomes)[i].accepted) << i;
   const RecordOutcome& bad = (*outcomes)[1];
   EXPECT_FALSE(bad.accepted);
@@ -368,6 +370,7 @@ TEST_F(SalesforceEmulatorTest, TokenExpiringEveryThreeRequestsLosesAndDuplicates
     for (int i = 0; i < 250; ++i) events.push_back(text_event(round * 250 + i));
     Result<std::vector<RecordOutcome>> outcomes = rest->publish(events);
     ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+    ASSERT_EQ(outcomes->size(), events.size());
     for (const RecordOutcome& outcome : *outcomes) ASSERT_TRUE(outcome.accepted);
     all.insert(all.end(), events.begin(), events.end());
   }
@@ -388,6 +391,7 @@ TEST_F(SalesforceEmulatorTest, TwoServiceUnavailableThenAccepted) {
   std::vector<nlohmann::ordered_json> events = text_events(3);
   Result<std::vector<RecordOutcome>> outcomes = rest->publish(events);
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  ASSERT_EQ(outcomes->size(), events.size());
   for (const RecordOutcome& outcome : *outcomes) EXPECT_TRUE(outcome.accepted);
   EXPECT_EQ(requests("collections"), 3);
   EXPECT_EQ(log_.lines_with("HTTP 503").size(), 2u);
@@ -447,6 +451,7 @@ TEST_F(SalesforceEmulatorTest, LimitExceededWaitsForRoomInTheAllocationThenResen
   std::vector<nlohmann::ordered_json> events = text_events(5);
   Result<std::vector<RecordOutcome>> outcomes = rest->publish(events);
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  ASSERT_EQ(outcomes->size(), events.size());
   for (const RecordOutcome& outcome : *outcomes) EXPECT_TRUE(outcome.accepted);
   EXPECT_EQ(request_sizes(), (std::vector<std::string>{"5", "2"}));
   // One /limits poll interval (default 60 s, in one-second slices) before /limits shows room.

@@ -414,6 +414,7 @@ TEST_F(ScriptedTest, LimitExceededWaitsForTheAllocationHoweverLongThenResends) {
   auto outcomes = rest.publish(events(3));
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
   EXPECT_EQ(sent, (std::vector<std::vector<int>>{{0, 1, 2}, {1, 2}}));
+  ASSERT_EQ(outcomes->size(), 3u);
   for (const auto& outcome : *outcomes) EXPECT_TRUE(outcome.accepted);
   EXPECT_EQ(limits_reads, 3);
   // Three polls of 60 s, in slices of at most a second, each followed by a keep-alive call (and

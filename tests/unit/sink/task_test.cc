@@ -15,6 +15,7 @@
 
 #include "fake_salesforce.h"
 #include "kafka_cluster/mock_cluster.h"
+#include "lib/eventually.h"
 #include "lib/kafka_client.h"
 
 namespace sfpe::sink {
@@ -81,19 +82,25 @@ class TaskTest : public ::testing::Test {
     ASSERT_TRUE(status_.ok()) << status_.error().message;
   }
 
-  std::vector<int64_t> committed(int partitions) {
-    auto offsets = testing::committed_offsets(cluster_->bootstrap_servers(), "connect-c", "t",
-                                              partitions);
-    return offsets.ok() ? *offsets : std::vector<int64_t>{};
+  // The group's committed offsets (-1 where none), or the error that kept the test from reading
+  // them: callers assert on it, so a failed read fails the test instead of comparing as "none".
+  Result<std::vector<int64_t>> committed(int partitions) {
+    return testing::committed_offsets(cluster_->bootstrap_servers(), "connect-c", "t", partitions);
   }
 
-  bool await_commits(const std::vector<int64_t>& expected) {
-    auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (committed(static_cast<int>(expected.size())) == expected) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return false;
+  // Awaits committed offsets equal to `expected`; a failed read of them is a test failure.
+  bool await_commits(const std::vector<int64_t>& expected,
+                     std::chrono::milliseconds timeout = 30s) {
+    return testing::eventually(
+        [&] {
+          auto offsets = committed(static_cast<int>(expected.size()));
+          if (!offsets.ok()) {
+            ADD_FAILURE() << "committed offsets: " << offsets.error().message;
+            return true;  // stop waiting: the test has already failed
+          }
+          return *offsets == expected;
+        },
+        timeout, 20ms);
   }
 
   void TearDown() override {
@@ -152,11 +159,19 @@ TEST_F(TaskTest, CommitsStopAtTheFirstBatchStillInFlight) {
   ASSERT_TRUE(sf_.await([&] { return sf_.accepted.size() == 200; }));
   // Offsets 100-299 are accepted, but 0-99 are not: nothing may be committed past 0, however
   // many flush intervals pass.
-  for (int i = 0; i < 10; ++i) {
-    auto c = committed(1);
-    ASSERT_TRUE(c.empty() || c[0] <= 0) << "committed " << c[0];
-    std::this_thread::sleep_for(20ms);
-  }
+  std::vector<int64_t> seen;
+  EXPECT_FALSE(testing::eventually(
+      [&] {
+        auto c = committed(1);
+        if (!c.ok()) {
+          ADD_FAILURE() << "committed offsets: " << c.error().message;
+          return true;
+        }
+        seen = *c;
+        return seen.size() != 1 || seen[0] > 0;
+      },
+      10 * 50ms))
+      << "committed " << (seen.empty() ? -1 : seen[0]);
   sf_.release_until(1);
   ASSERT_TRUE(await_commits({300}));
   stop();
@@ -194,13 +209,11 @@ TEST_F(TaskTest, PausedAndResumedManyTimesEveryRecordIsPublishedOnceInOrder) {
   TaskSettings s = settings(50, /*ordered=*/true);
   s.buffer_max_records = 200;
   start(std::move(s), 2);
-  auto deadline = std::chrono::steady_clock::now() + 120s;
-  while (committed(partitions) != std::vector<int64_t>(partitions, per_partition) &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-  }
+  EXPECT_TRUE(await_commits(std::vector<int64_t>(partitions, per_partition), 120s));
   stop();
-  EXPECT_EQ(committed(partitions), std::vector<int64_t>(partitions, per_partition));
+  auto committed_at_stop = committed(partitions);
+  ASSERT_TRUE(committed_at_stop.ok()) << committed_at_stop.error().message;
+  EXPECT_EQ(*committed_at_stop, std::vector<int64_t>(partitions, per_partition));
   std::map<int64_t, std::vector<int64_t>> offsets;
   for (const auto& [p, o] : sf_.accepted) offsets[p].push_back(o);
   ASSERT_EQ(offsets.size(), static_cast<size_t>(partitions));
