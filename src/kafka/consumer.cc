@@ -194,8 +194,8 @@ Status Consumer::apply_pause(const rd_kafka_topic_partition_list_t* partitions) 
   }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Error::transient("KAFKA_PAUSE",
-                            fmt::format("{} partitions failed: {}", paused_ ? "pausing" : "resuming",
-                                        rd_kafka_err2str(err)));
+                            fmt::format("{} partitions failed: {}",
+                                        paused_ ? "pausing" : "resuming", rd_kafka_err2str(err)));
   }
   return ok_status();
 }

@@ -187,8 +187,9 @@ void SinkTask::shut_down() {
   // what is kept of the grace period for the final commit and leaving the group
   const auto reserve = std::min<std::chrono::milliseconds>(grace / 2, std::chrono::seconds(2));
   const auto settle_by = started + grace - reserve;
-  const auto leave_by = started + grace - std::min<std::chrono::milliseconds>(grace / 10,
-                                                                              std::chrono::milliseconds(250));
+  const std::chrono::milliseconds last_step = std::min<std::chrono::milliseconds>(
+      grace / 10, std::chrono::milliseconds(250));  // closing the consumer
+  const auto leave_by = started + grace - last_step;
   auto left = [](std::chrono::steady_clock::time_point until) {
     return std::max(std::chrono::milliseconds(0),
                     std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -620,7 +621,8 @@ Status SinkTask::dead_letter(const kafka::Record& record, const ErrantRecord& er
                                     where(record), settings_.reporting.dlq_topic,
                                     queued.error().message));
   }
-  dead_letters_.emplace(token, PendingDeadLetter{partition_of(record), record.offset, clock_.now()});
+  dead_letters_.emplace(token,
+                        PendingDeadLetter{partition_of(record), record.offset, clock_.now()});
   return ok_status();
 }
 

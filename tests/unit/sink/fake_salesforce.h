@@ -19,6 +19,7 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/null_sink.h>
 
+#include "lib/eventually.h"
 #include "sink/task.h"
 
 namespace sfpe::sink::fakes {
@@ -118,18 +119,6 @@ class CapturedLog : public spdlog::sinks::base_sink<std::mutex> {
  private:
   std::string text_;
 };
-
-// Checks `condition` every 20 ms until it holds (true) or `timeout` passes (false): for state
-// that only a poll can observe, such as a group's committed offsets.
-inline bool eventually(const std::function<bool()>& condition,
-                       std::chrono::milliseconds timeout = 60s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (condition()) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-}
 
 // Maps a record to the event {"p": partition, "o": offset}.
 inline Result<Event> partition_and_offset(const kafka::Record& r, Stage*) {

@@ -73,7 +73,7 @@ TEST_P(RebalanceTest, MemberJoiningAndLeavingWhileTheFirstIsPausedLosesNothing) 
   second->request_stop();
   ASSERT_TRUE(second->await_done());
   ASSERT_TRUE(second->status().ok()) << second->status().error().message;
-  EXPECT_TRUE(fakes::eventually([&] { return all_committed(); }, 120s));
+  EXPECT_TRUE(sfpe::testing::eventually([&] { return all_committed(); }, 120s));
   first->request_stop();
   ASSERT_TRUE(first->await_done());
   ASSERT_TRUE(first->status().ok()) << first->status().error().message;

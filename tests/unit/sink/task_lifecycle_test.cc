@@ -109,14 +109,15 @@ TEST_F(TaskLifecycleTest, TasksOfOneConnectorCommitEverythingOnStopBeforeLeaving
   // The records come once the group has settled with all three: a rebalance while records are
   // in flight may publish some twice (at least once), and this test counts exactly once.
   for (auto& log : logs) {
-    ASSERT_TRUE(fakes::eventually([&] { return log->contains("partitions assigned: [t-"); }));
+    ASSERT_TRUE(
+        sfpe::testing::eventually([&] { return log->contains("partitions assigned: [t-"); }, 60s));
   }
   for (int p = 0; p < 6; ++p) produce_to(p, 200);
   ASSERT_TRUE(sf_.await([&] { return held > 0 && sf_.accepted.size() + held == 1200; }, 60s))
       << "accepted " << sf_.accepted_count() << ", held " << held;
   for (auto& task : tasks) task->request_stop();
   // The held batch is answered once the two other tasks made their final commits.
-  ASSERT_TRUE(fakes::eventually([&] { return leave->arrived() >= 2; }, 30s));
+  ASSERT_TRUE(sfpe::testing::eventually([&] { return leave->arrived() >= 2; }, 30s));
   release.request_stop();
   for (auto& task : tasks) {
     ASSERT_TRUE(task->await_done());
@@ -144,7 +145,8 @@ TEST_F(TaskLifecycleTest, StopCommitsWhatIsSettledWithoutWaitingForTheBatchInFli
   produce_to(1, 100);  // after partition 0's records, so that no batch holds both
   ASSERT_TRUE(sf_.await([&] { return held > 0; }));
   task.request_stop();
-  EXPECT_TRUE(fakes::eventually([&] { return committed() == std::vector<int64_t>{100, -1}; }, 30s))
+  EXPECT_TRUE(sfpe::testing::eventually(
+      [&] { return committed() == std::vector<int64_t>{100, -1}; }, 30s))
       << "committed " << committed()[0] << ", " << committed()[1];
   EXPECT_FALSE(task.done());  // still waiting for the batch in flight, within the grace period
   release.request_stop();
@@ -233,7 +235,8 @@ TEST_F(TaskLifecycleTest, MapperThatThrowsIsToleratedUnderErrorsToleranceAll) {
   TaskSettings s = settings();
   s.tolerance = ErrorTolerance::kAll;
   RunningTask task(std::move(s), sf_, 1, throws_at_offset_3);
-  ASSERT_TRUE(fakes::eventually([&] { return committed() == std::vector<int64_t>{10}; }));
+  ASSERT_TRUE(
+      sfpe::testing::eventually([&] { return committed() == std::vector<int64_t>{10}; }, 60s));
   task.request_stop();
   ASSERT_TRUE(task.await_done());
   EXPECT_TRUE(task.status().ok()) << task.status().error().message;
@@ -261,9 +264,10 @@ TEST_F(TaskLifecycleTest, UnreachableDeadLetterQueueHoldsOffsetsAndStopsReadingB
                               {"delivery.timeout.ms", "2147483647"},
                               {"queue.buffering.max.messages", "20"}};
   RunningTask task(std::move(s), sf_, 1, always_bad, log);
-  ASSERT_TRUE(fakes::eventually([&] { return task.counters().consumed.load() >= 100; }));
+  ASSERT_TRUE(
+      sfpe::testing::eventually([&] { return task.counters().consumed.load() >= 100; }, 60s));
   // Reading stops at the buffer bound (give or take one poll's worth: two batches).
-  EXPECT_FALSE(fakes::eventually([&] { return task.counters().consumed.load() > 200; }, 2s))
+  EXPECT_FALSE(sfpe::testing::eventually([&] { return task.counters().consumed.load() > 200; }, 2s))
       << "consumed " << task.counters().consumed.load();
   EXPECT_FALSE(task.done());  // the task goes on, polling its group
   EXPECT_EQ(committed(), std::vector<int64_t>{-1});
@@ -284,7 +288,8 @@ TEST_F(TaskLifecycleTest, UnreachableReporterClusterLosesReportsButNothingElse) 
   s.reporting.reporter_producer = {{"bootstrap.servers", kNowhere},
                                    {"queue.buffering.max.messages", "10"}};
   RunningTask task(std::move(s), sf_, 1);
-  ASSERT_TRUE(fakes::eventually([&] { return committed() == std::vector<int64_t>{500}; }));
+  ASSERT_TRUE(
+      sfpe::testing::eventually([&] { return committed() == std::vector<int64_t>{500}; }, 60s));
   task.request_stop();
   ASSERT_TRUE(task.await_done(30s));
   EXPECT_TRUE(task.status().ok()) << task.status().error().message;
