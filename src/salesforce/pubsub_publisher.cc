@@ -73,12 +73,12 @@ std::optional<std::string> field_not_in_schema(const PubSubEncoder& encoder,
   return std::nullopt;
 }
 
-// A version 4 UUID (RFC 9562 §5.4) from the injected random source: the ProducerEvent.id of every
-// event sent, unique across requests, since results are matched to events by it (§3.2, §3.5) and
-// Salesforce may keep it as the event's EventUuid (§6).
-std::string random_uuid(Random& random) {
-  const uint64_t high = random.uniform(UINT64_MAX);
-  const uint64_t low = random.uniform(UINT64_MAX);
+// A version 4 UUID (RFC 9562 §5.4): the ProducerEvent.id of every event sent, unique across
+// requests, since results are matched to events by it (§3.2, §3.5) and Salesforce may keep it as
+// the event's EventUuid (§6).
+std::string random_uuid(std::mt19937_64& engine) {
+  const uint64_t high = engine();
+  const uint64_t low = engine();
   const uint64_t version_4 = (high & ~uint64_t{0xF000}) | uint64_t{0x4000};
   const uint64_t variant_10 = (low & ~(uint64_t{0x3} << 62)) | (uint64_t{0x2} << 62);
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", version_4 >> 32,
@@ -141,6 +141,7 @@ PubSubPublisher::PubSubPublisher(std::shared_ptr<grpc::Channel> channel,
       settings_(tokens_->settings()),
       clock_(clock),
       random_(random),
+      id_engine_(random.uniform(UINT64_MAX)),
       stop_(stop),
       logger_(logger ? std::move(logger) : spdlog::default_logger()),
       topic_("/event/" + settings_.event_name) {
@@ -191,7 +192,9 @@ Status PubSubPublisher::refresh_schema(const Session& session,
   topic_request.set_topic_name(topic_);
   eventbus::v1::TopicInfo topic;
   grpc::Status status = stub_->GetTopic(&topic_context, topic_request, &topic);
-  if (!status.ok()) return rpc_error(status, failure_trace(topic_context, status), "reading topic " + topic_);
+  if (!status.ok()) {
+    return rpc_error(status, failure_trace(topic_context, status), "reading topic " + topic_);
+  }
   if (!topic.can_publish()) {
     return Error::fatal("PUBSUB_CANNOT_PUBLISH",
                         fmt::format("the Salesforce user may not publish to {} (TopicInfo "
@@ -399,7 +402,7 @@ Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
       if (count > 0 && bytes + payload.size() > kMaxRequestBytes) break;
       bytes += payload.size();
       auto* event = request.add_events();
-      std::string id = random_uuid(random_);
+      std::string id = random_uuid(id_engine_);
       event->set_id(id);
       event->set_schema_id(encoded_with);
       event->set_payload(payload);

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <optional>
 #include <string>
 #include <thread>
@@ -98,6 +99,9 @@ class PubSubPublisher : public sink::EventPublisher {
   const ClientSettings& settings_;
   Clock& clock_;
   Random& random_;
+  // Event ids: seeded once from `random_`, so that they differ from request to request even
+  // under a fake source, and are reproducible under one.
+  std::mt19937_64 id_engine_;
   StopSignal* stop_;
   std::shared_ptr<spdlog::logger> logger_;
   std::string topic_;

@@ -446,7 +446,8 @@ TEST_F(ScriptedTest, StopWhileWaitingForTheAllocationEndsThePublish) {
 }
 
 // §2.5: /limits needs "View Setup and Configuration"; without it (403, text as the emulator's).
-const Reply kLimitsRefused{403, R"([{"message":"Insufficient Privileges","errorCode":"INSUFFICIENT_ACCESS"}])"};
+const Reply kLimitsRefused{
+    403, R"([{"message":"Insufficient Privileges","errorCode":"INSUFFICIENT_ACCESS"}])"};
 
 TEST_F(ScriptedTest, WithoutLimitsTheWaitGrowsAndEndsAtTheTopOfTheHour) {
   random_.always_ceiling = true;  // each blind pause is its ceiling: 10 s, 20 s, ... 300 s
