@@ -842,7 +842,8 @@ std::vector<SalesforceEmulator::Outcome> SalesforceEmulator::save_locked(
     // §2.1: ids look like e00xx0000000001AAA and identify nothing; the UUID is the EventUuid.
     outcome.event =
         RecordedEvent{records[i].event->name, json(records[i].fields),
-                      fmt::format("e00xx{:010d}AAA", next_id_++), random_uuid(), wall_clock_us()};
+                      fmt::format("e00xx{:010d}AAA", next_id_++), random_uuid(), wall_clock_us(),
+                      /*producer_id=*/""};
     events_.push_back(outcome.event);
     ++events_published_;
     ++hour_published_;
