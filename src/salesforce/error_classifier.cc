@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "salesforce/json_fields.h"
 
@@ -126,6 +128,41 @@ Classification classify_record_error(std::string_view status_code) {
   if (status_code == "INVALID_SESSION_ID") return {ErrorKind::kTransient, false, kNoFloor};
   if (const CodeRule* rule = find_rule(kCodeTable, status_code)) return from_rule(*rule);
   return {ErrorKind::kPermanent, false, kNoFloor};
+}
+
+PubSubEventError classify_pubsub_event_error(std::string_view message) {
+  // The words of the msg made of A-Z, 0-9 and '_' only: a whole word, so that
+  // REQUEST_LIMIT_EXCEEDED is not read as LIMIT_EXCEEDED.
+  auto is_code_char = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  for (size_t at = 0; at < message.size();) {
+    if (!is_code_char(message[at])) {
+      ++at;
+      continue;
+    }
+    size_t end = at;
+    while (end < message.size() && is_code_char(message[end])) ++end;
+    auto letter_or_digit = [&](size_t i) {
+      return std::isalnum(static_cast<unsigned char>(message[i])) != 0;
+    };
+    const bool whole_word =
+        (at == 0 || !letter_or_digit(at - 1)) && (end == message.size() || !letter_or_digit(end));
+    const std::string_view word = message.substr(at, end - at);
+    if (whole_word) {
+      if (const CodeRule* rule = find_rule(kCodeTable, word)) {
+        return {from_rule(*rule), std::string(word)};
+      }
+    }
+    at = end;
+  }
+  std::string lower(message);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower.find("try again later") != std::string::npos) {
+    return {{ErrorKind::kTransient, false, kNoFloor}, {}};
+  }
+  return {{ErrorKind::kPermanent, false, kNoFloor}, {}};
 }
 
 Classification classify_token_error(long http_status, std::string_view oauth_error) {

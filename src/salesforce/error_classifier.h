@@ -43,6 +43,19 @@ Classification classify_response(long http_status, std::string_view error_code);
 // fix, and routing it (DLQ / error topic) keeps the partition moving instead of blocking it.
 Classification classify_record_error(std::string_view status_code);
 
+// A failed event of a Pub/Sub PublishResponse (salesforce-api.md §3.7): the RPC succeeded, and the
+// event's PublishResult.error says little in its `code` (PUBLISH, COMMIT, UNKNOWN) while its
+// `msg` text is unverified. A Salesforce status code named in the msg as a word (e.g.
+// "LIMIT_EXCEEDED: The number of ...") is classified as classify_record_error() does for REST;
+// without one, a msg that says to try again later has PLATFORM_EVENT_PUBLISHING_UNAVAILABLE's
+// meaning ("temporarily unavailable; try again later", §2.4) and is transient; anything else is
+// permanent. `code` is the status code found, else empty.
+struct PubSubEventError {
+  Classification classification;
+  std::string code;
+};
+PubSubEventError classify_pubsub_event_error(std::string_view message);
+
 // A failed call to the OAuth token endpoint: HTTP status and the body's `error`
 // (salesforce-api.md §4.1). Credentials and client errors are fatal; 5xx and rate limits are
 // transient; an unknown 4xx is fatal, since the same login will be refused again.

@@ -1,6 +1,7 @@
 #include "salesforce/pubsub_publisher.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 #include <fmt/format.h>
@@ -73,6 +74,39 @@ std::optional<std::string> field_not_in_schema(const PubSubEncoder& encoder,
   return std::nullopt;
 }
 
+// A version 4 UUID (RFC 9562 §5.4): the ProducerEvent.id of every event sent, unique across
+// requests, since results are matched to events by it (§3.2, §3.5) and Salesforce may keep it as
+// the event's EventUuid (§6).
+std::string random_uuid(std::mt19937_64& engine) {
+  const uint64_t high = engine();
+  const uint64_t low = engine();
+  const uint64_t version_4 = (high & ~uint64_t{0xF000}) | uint64_t{0x4000};
+  const uint64_t variant_10 = (low & ~(uint64_t{0x3} << 62)) | (uint64_t{0x2} << 62);
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", version_4 >> 32,
+                     (version_4 >> 16) & 0xFFFF, version_4 & 0xFFFF, variant_10 >> 48,
+                     variant_10 & 0xFFFFFFFFFFFFull);
+}
+
+// What Salesforce adds to a failed RPC (§3.7): its `error-code` trailer and the RPC ID, which it
+// appends to the message after "rpcId:" (the trailer that carries it is unverified). "none" when
+// absent. For the log and the Error, so that a failure can be traced with Salesforce support.
+std::string failure_trace(const grpc::ClientContext& context, const grpc::Status& status) {
+  std::string error_code = "none";
+  const auto& trailers = context.GetServerTrailingMetadata();
+  if (auto it = trailers.find("error-code"); it != trailers.end()) {
+    error_code.assign(it->second.data(), it->second.size());
+  }
+  std::string rpc_id = "none";
+  const std::string& message = status.error_message();
+  if (auto at = message.rfind("rpcId:"); at != std::string::npos) {
+    auto begin = message.find_first_not_of(' ', at + 6);
+    if (begin != std::string::npos) {
+      rpc_id = message.substr(begin, message.find_first_of(" ;,)", begin) - begin);
+    }
+  }
+  return fmt::format("error-code {}, rpcId {}", error_code, rpc_id);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<grpc::Channel>> make_pubsub_channel(const ClientSettings& settings) {
@@ -114,6 +148,7 @@ PubSubPublisher::PubSubPublisher(std::shared_ptr<grpc::Channel> channel,
       settings_(tokens_->settings()),
       clock_(clock),
       random_(random),
+      id_engine_(random.uniform(UINT64_MAX)),
       stop_(stop),
       logger_(logger ? std::move(logger) : spdlog::default_logger()),
       topic_("/event/" + settings_.event_name) {
@@ -141,9 +176,12 @@ void PubSubPublisher::add_metadata(grpc::ClientContext& context, const Session& 
   context.AddMetadata("tenantid", session.org_id);
 }
 
-Error PubSubPublisher::rpc_error(const grpc::Status& status, std::string_view what) const {
-  std::string message = fmt::format("{}: Pub/Sub API {}: {}", what, code_name(status.error_code()),
-                                    status.error_message());
+Error PubSubPublisher::rpc_error(const grpc::Status& status, std::string_view trace,
+                                 std::string_view what) const {
+  // The trace is part of the message, so that every failed RPC's is logged: by the retry loop
+  // while it retries, by the task when the Error ends it.
+  std::string message = fmt::format("{}: Pub/Sub API {}: {} ({})", what,
+                                    code_name(status.error_code()), status.error_message(), trace);
   std::string code = fmt::format("PUBSUB_{}", code_name(status.error_code()));
   if (is_transient(status.error_code())) return Error::transient(code, message);
   return Error::fatal(code, message);
@@ -161,7 +199,9 @@ Status PubSubPublisher::refresh_schema(const Session& session,
   topic_request.set_topic_name(topic_);
   eventbus::v1::TopicInfo topic;
   grpc::Status status = stub_->GetTopic(&topic_context, topic_request, &topic);
-  if (!status.ok()) return rpc_error(status, "reading topic " + topic_);
+  if (!status.ok()) {
+    return rpc_error(status, failure_trace(topic_context, status), "reading topic " + topic_);
+  }
   if (!topic.can_publish()) {
     return Error::fatal("PUBSUB_CANNOT_PUBLISH",
                         fmt::format("the Salesforce user may not publish to {} (TopicInfo "
@@ -185,7 +225,10 @@ Status PubSubPublisher::refresh_schema(const Session& session,
   schema_request.set_schema_id(topic.schema_id());
   eventbus::v1::SchemaInfo schema;
   status = stub_->GetSchema(&schema_context, schema_request, &schema);
-  if (!status.ok()) return rpc_error(status, "reading schema " + topic.schema_id());
+  if (!status.ok()) {
+    return rpc_error(status, failure_trace(schema_context, status),
+                     "reading schema " + topic.schema_id());
+  }
   auto encoder = PubSubEncoder::from_schema(schema.schema_json(), topic.schema_id());
   if (!encoder.ok()) return encoder.error();
   if (encoder_ && forced_by_field != nullptr) {
@@ -223,7 +266,8 @@ void PubSubPublisher::close_stream() {
 
 grpc::Status PubSubPublisher::round_trip(const Session& session,
                                          const eventbus::v1::PublishRequest& request,
-                                         eventbus::v1::PublishResponse* response) {
+                                         eventbus::v1::PublishResponse* response,
+                                         std::string* trace) {
   const auto now = clock_.now();
   if (stream_ && (now - stream_->last_write >= kIdleClose || now - stream_->opened >= kStreamRenew)) {
     close_stream();
@@ -262,7 +306,10 @@ grpc::Status PubSubPublisher::round_trip(const Session& session,
     std::lock_guard<std::mutex> lock(cancel_mutex_);
     active_context_ = nullptr;
   }
-  if (!status.ok()) stream_.reset();  // Finish() was called: the call is over
+  if (!status.ok()) {
+    *trace = failure_trace(*stream_->context, status);
+    stream_.reset();  // Finish() was called: the call is over
+  }
   return status;
 }
 
@@ -281,6 +328,7 @@ Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
   std::optional<std::string> recheck_for_field;
   const uint64_t topic_reads_at_start = topic_reads_;
   Backoff backoff = request_backoff(settings_, clock_, random_, stop_);
+  int allocation_waits = 0;  // for wait_for_publishing_allocation
   const std::string what = fmt::format("publishing to {}", topic_);
 
   while (!pending.empty() || recheck_for_field) {
@@ -353,23 +401,29 @@ Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
     request.set_topic_name(topic_);
     size_t bytes = 0;
     size_t count = 0;
+    // Each event's fresh id, which its result carries back as the correlation key (§3.2), and
+    // the index of the event it was given to.
+    std::map<std::string, size_t> sent_ids;
     for (; count < pending.size() && count < kMaxEventsPerRequest; ++count) {
       const std::string& payload = payloads[pending[count]];
       if (count > 0 && bytes + payload.size() > kMaxRequestBytes) break;
       bytes += payload.size();
       auto* event = request.add_events();
-      event->set_id(std::to_string(pending[count]));  // comes back as the correlation key
+      std::string id = random_uuid(id_engine_);
+      event->set_id(id);
       event->set_schema_id(encoded_with);
       event->set_payload(payload);
+      sent_ids.emplace(std::move(id), pending[count]);
     }
 
     eventbus::v1::PublishResponse response;
-    grpc::Status status = round_trip(*session, request, &response);
+    std::string trace;
+    grpc::Status status = round_trip(*session, request, &response, &trace);
     if (!status.ok()) {
       if (stop_ != nullptr && stop_->stop_requested()) {
         return Error::transient("STOPPED", what + ": interrupted by shutdown");
       }
-      Error failure = rpc_error(status, what);
+      Error failure = rpc_error(status, trace, what);
       if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
         // §4.4: the session expired; log in again and resend the same events.
         logger_->info("{}; refreshing the access token", failure.message);
@@ -385,38 +439,73 @@ Result<std::vector<sink::PublishOutcome>> PubSubPublisher::publish(
                           fmt::format("{}: {} results for {} events", what,
                                       response.results_size(), count));
     }
-    std::vector<size_t> retry;
-    for (int k = 0; k < response.results_size(); ++k) {
-      const auto& result = response.results(k);
-      size_t index = pending[static_cast<size_t>(k)];
-      if (!result.correlation_key().empty()) {
-        // Results follow the request's order (§3.5); the key confirms which event it is.
-        try {
-          index = std::stoul(result.correlation_key());
-        } catch (const std::exception&) {
-        }
+    // Every result must name an event of the request, each once (§3.5): anything else cannot be
+    // matched to the records, so none can be acknowledged or retried safely. Stop; a restart
+    // republishes from the last committed offset (at-least-once).
+    std::vector<const eventbus::v1::PublishResult*> results_by_event(events.size(), nullptr);
+    for (const auto& result : response.results()) {
+      auto sent = sent_ids.find(result.correlation_key());
+      if (sent == sent_ids.end() || results_by_event[sent->second] != nullptr) {
+        return Error::fatal(
+            "UNEXPECTED_RESPONSE",
+            fmt::format("{}: a result for the event id '{}', which the request {}", what,
+                        result.correlation_key(),
+                        sent == sent_ids.end() ? "did not contain" : "had answered already"));
       }
-      if (index >= events.size()) index = pending[static_cast<size_t>(k)];
+      results_by_event[sent->second] = &result;
+    }
+    std::vector<size_t> retry;
+    bool allocation_used_up = false;
+    std::chrono::milliseconds retry_floor{0};
+    std::optional<Error> last_transient;
+    for (size_t k = 0; k < count; ++k) {
+      const size_t index = pending[k];
+      const eventbus::v1::PublishResult& result = *results_by_event[index];
       if (!result.has_error()) {
         outcomes[index] = sink::PublishOutcome{true, std::nullopt};
         continue;
       }
+      // Classified in the one table, as REST's per-record errors are (error_classifier.h).
       const std::string& msg = result.error().msg();
-      if (msg.find("LIMIT_EXCEEDED") != std::string::npos) {
-        retry.push_back(index);
-        continue;
+      PubSubEventError failed = classify_pubsub_event_error(msg);
+      const std::string code =
+          failed.code.empty()
+              ? fmt::format("PUBSUB_{}", eventbus::v1::ErrorCode_Name(result.error().code()))
+              : failed.code;
+      switch (failed.classification.kind) {
+        case ErrorKind::kFatal:
+          return make_error(failed.classification, code,
+                            fmt::format("{}: Salesforce refused an event: {}", what, msg));
+        case ErrorKind::kPermanent:
+          outcomes[index].error = make_error(
+              failed.classification, code,
+              fmt::format("Salesforce refused the event for {}: {}", topic_, msg));
+          break;
+        case ErrorKind::kTransient:
+          retry.push_back(index);
+          allocation_used_up = allocation_used_up || code == "LIMIT_EXCEEDED";
+          retry_floor = std::max(retry_floor, failed.classification.min_backoff);
+          last_transient = make_error(failed.classification, code, msg);
+          break;
       }
-      outcomes[index].error = Error::permanent(
-          fmt::format("PUBSUB_{}", eventbus::v1::ErrorCode_Name(result.error().code())),
-          fmt::format("Salesforce refused the event for {}: {}", topic_, msg));
     }
     pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(count));
-    if (!retry.empty()) {
+    pending.insert(pending.begin(), retry.begin(), retry.end());
+    if (allocation_used_up) {
       // The hourly publishing allocation is used up (§7): wait for room, however long, then
-      // resend only those events.
-      Status waited = rest_->wait_for_publishing_allocation(what);
+      // resend only the events refused for now, with a fresh retry window.
+      Status waited = rest_->wait_for_publishing_allocation(what, allocation_waits++);
       if (!waited.ok()) return waited.error();
-      pending.insert(pending.begin(), retry.begin(), retry.end());
+    } else if (!retry.empty()) {
+      // Refused for now (e.g. PLATFORM_EVENT_PUBLISHING_UNAVAILABLE): resent within the retry
+      // window, as REST resends its per-record transient failures.
+      Error failure = Error::transient(
+          last_transient->code,
+          fmt::format("{} of {} event(s) were refused for now: {}", retry.size(), count,
+                      last_transient->message));
+      logger_->warn("{}: {}; retrying those", what, failure.message);
+      if (!backoff.wait(retry_floor)) return retries_exhausted(backoff, settings_, what, failure);
+      continue;
     }
     backoff.restart();
   }

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <optional>
 #include <string>
 #include <thread>
@@ -85,11 +86,13 @@ class PubSubPublisher : public sink::EventPublisher {
   // the recheck is counted as done now.
   bool may_force_topic_recheck(uint64_t topic_reads_at_start);
   void add_metadata(grpc::ClientContext& context, const Session& session) const;
-  // Sends one request on the stream (opening it first if needed) and reads its response.
+  // Sends one request on the stream (opening it first if needed) and reads its response. When
+  // the RPC failed, `trace` is what Salesforce added to it (error-code trailer, rpcId; §3.7).
   grpc::Status round_trip(const Session& session, const eventbus::v1::PublishRequest& request,
-                          eventbus::v1::PublishResponse* response);
+                          eventbus::v1::PublishResponse* response, std::string* trace);
   void close_stream();
-  Error rpc_error(const grpc::Status& status, std::string_view what) const;
+  // The Error of a failed RPC; `trace` names its error-code trailer and rpcId (§3.7).
+  Error rpc_error(const grpc::Status& status, std::string_view trace, std::string_view what) const;
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<eventbus::v1::PubSub::Stub> stub_;
@@ -98,6 +101,9 @@ class PubSubPublisher : public sink::EventPublisher {
   const ClientSettings& settings_;
   Clock& clock_;
   Random& random_;
+  // Event ids: seeded once from `random_`, so that they differ from request to request even
+  // under a fake source, and are reproducible under one.
+  std::mt19937_64 id_engine_;
   StopSignal* stop_;
   std::shared_ptr<spdlog::logger> logger_;
   std::string topic_;

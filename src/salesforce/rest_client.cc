@@ -19,6 +19,8 @@ namespace sfpe::salesforce {
 namespace {
 
 constexpr std::string_view kEnqueuedCode = "OPERATION_ENQUEUED";
+// The hourly publishing allocation is used up (§2.4, §7).
+constexpr std::string_view kLimitExceededCode = "LIMIT_EXCEEDED";
 
 bool is_success(long status) { return status >= 200 && status < 300; }
 
@@ -253,12 +255,38 @@ void RestClient::sleep_keeping_alive(std::chrono::milliseconds duration) {
   }
 }
 
-Status RestClient::wait_for_publishing_allocation(std::string_view what) {
+Result<PublishingAllocation> publishing_allocation_from(const nlohmann::json& limits) {
+  // §2.5: every entry of /limits is {"Max": n, "Remaining": n}.
+  auto hourly = limits.is_object() ? limits.find("HourlyPublishedPlatformEvents") : limits.end();
+  if (!limits.is_object() || hourly == limits.end() || !hourly->is_object()) {
+    return Error::fatal("UNEXPECTED_RESPONSE",
+                        "the /limits answer has no HourlyPublishedPlatformEvents object");
+  }
+  auto max = hourly->find("Max");
+  auto remaining = hourly->find("Remaining");
+  if (max == hourly->end() || !max->is_number_integer() || remaining == hourly->end() ||
+      !remaining->is_number_integer()) {
+    return Error::fatal("UNEXPECTED_RESPONSE",
+                        fmt::format("the /limits answer's HourlyPublishedPlatformEvents is not "
+                                    "{{\"Max\": n, \"Remaining\": n}}: {}",
+                                    dump(*hourly).substr(0, 200)));
+  }
+  return PublishingAllocation{max->get<int64_t>(), remaining->get<int64_t>()};
+}
+
+Result<PublishingAllocation> RestClient::publishing_allocation() {
+  Result<nlohmann::json> answer = limits();
+  if (!answer.ok()) return answer.error();
+  return publishing_allocation_from(answer.value());
+}
+
+Status RestClient::wait_for_publishing_allocation(std::string_view what, int earlier_waits) {
+  if (keep_alive_) keep_alive_();
+  if (limits_unreadable_) return wait_for_allocation_blindly(what, earlier_waits);
   logger_->warn(
       "{}: the org's hourly platform event publishing allocation is used up (LIMIT_EXCEEDED); "
       "publishing and consumption are paused, and /limits is read every {} ms until it has room",
       what, settings_.limits_poll_interval_ms);
-  if (keep_alive_) keep_alive_();
   for (;;) {
     sleep_keeping_alive(std::chrono::milliseconds(settings_.limits_poll_interval_ms));
     if (stop_ != nullptr && stop_->stop_requested()) {
@@ -266,22 +294,61 @@ Status RestClient::wait_for_publishing_allocation(std::string_view what) {
                                                      "publishing allocation",
                                                      what));
     }
-    auto limits = this->limits();
-    if (!limits.ok()) {
-      if (limits.error().kind == ErrorKind::kFatal) return limits.error();
-      logger_->warn("reading /limits failed ({}); still waiting", limits.error().message);
-      continue;
+    Result<PublishingAllocation> allocation = publishing_allocation();
+    if (!allocation.ok()) {
+      if (allocation.error().kind == ErrorKind::kTransient) {
+        logger_->warn("reading /limits failed ({}); still waiting", allocation.error().message);
+        continue;
+      }
+      // Refused (403 without "View Setup and Configuration", §2.5) or unreadable: this client
+      // stops asking. A poll interval has passed: resend now, and wait blindly from then on.
+      limits_unreadable_ = true;
+      logger_->warn(
+          "reading /limits failed ({}: {}); the publishing allocation is waited for without it "
+          "from now on: events are resent with a growing pause, at the latest at the top of each "
+          "hour (grant the user \"View Setup and Configuration\" to wait by /limits instead)",
+          allocation.error().code, allocation.error().message);
+      return ok_status();
     }
-    const nlohmann::json& hourly = (*limits)["HourlyPublishedPlatformEvents"];
-    const int64_t remaining = json_int(hourly, "Remaining");
-    if (remaining > 0) {
+    if (allocation->remaining > 0) {
       logger_->info(
           "the hourly publishing allocation has room again ({} of {} events); publishing "
           "resumed",
-          remaining, json_int(hourly, "Max"));
+          allocation->remaining, allocation->max);
       return ok_status();
     }
   }
+}
+
+Status RestClient::wait_for_allocation_blindly(std::string_view what, int earlier_waits) {
+  using std::chrono::milliseconds;
+  // Full jitter over a doubling ceiling from the rate-limit floor up to kAllocationProbeCap: each
+  // resend is one request (and one API call on REST), so probing stays cheap however long the
+  // wait. The allocation counts the publishes of the last hour (§7), so room may come back any
+  // time; the top of the hour is when an hourly counter surely has moved, so no pause goes past
+  // it.
+  milliseconds ceiling = kRateLimitMinBackoff;
+  for (int i = 0; i < earlier_waits && ceiling < kAllocationProbeCap; ++i) ceiling *= 2;
+  ceiling = std::min(ceiling, kAllocationProbeCap);
+  milliseconds pause(static_cast<int64_t>(random_.uniform(static_cast<uint64_t>(ceiling.count()))));
+  pause = std::max(pause, kRateLimitMinBackoff);
+  const auto since_epoch = std::chrono::duration_cast<milliseconds>(
+      clock_.wall_now().time_since_epoch());
+  const milliseconds hour = std::chrono::hours(1);
+  const milliseconds to_next_hour = hour - since_epoch % hour;
+  pause = std::min(pause, to_next_hour);
+  logger_->warn(
+      "{}: the org's hourly platform event publishing allocation is used up (LIMIT_EXCEEDED); "
+      "publishing and consumption are paused for {} ms before the events are resent (/limits "
+      "cannot be read)",
+      what, pause.count());
+  sleep_keeping_alive(pause);
+  if (stop_ != nullptr && stop_->stop_requested()) {
+    return Error::transient("STOPPED", fmt::format("{}: stopped while waiting for the "
+                                                   "publishing allocation",
+                                                   what));
+  }
+  return ok_status();
 }
 
 Result<HttpResponse> RestClient::send(const std::string& method, const std::string& path,
@@ -357,6 +424,9 @@ Result<HttpResponse> RestClient::send_with_retry(const std::string& method, cons
       ApiError api = parse_api_error(response->body);
       classification = classify_response(response->status, api.code);
       if (classification.kind != ErrorKind::kTransient) return response;
+      // The publishing allocation (the single-record resource answers the per-record codes as
+      // the request's error, §2.1, §2.4): publish_records waits for it, outside the budget.
+      if (api.code == kLimitExceededCode) return response;
       failure = make_error(classification,
                            api.code.empty() ? fmt::format("HTTP_{}", response->status) : api.code,
                            fmt::format("HTTP {}: {}", response->status, api.describe()));
@@ -497,6 +567,7 @@ Status RestClient::publish_records(const std::vector<nlohmann::ordered_json>& ev
                             : std::string("/composite/sobjects"));
   if (!path.ok()) return path.error();
 
+  int allocation_waits = 0;  // for these records, in this call
   while (!pending.empty()) {
     const std::string what = fmt::format("publishing {} event(s) to {}", pending.size(), event);
     logger_->debug("{} in one request", what);
@@ -510,6 +581,13 @@ Status RestClient::publish_records(const std::vector<nlohmann::ordered_json>& ev
 
     if (!is_success(response.status)) {
       ApiError api = parse_api_error(response.body);
+      if (api.code == kLimitExceededCode) {
+        // As for per-record LIMIT_EXCEEDED below: wait for the allocation, then resend.
+        Status waited = wait_for_publishing_allocation(what, allocation_waits++);
+        if (!waited.ok()) return waited;
+        backoff.restart();
+        continue;
+      }
       if (classify_response(response.status, api.code).kind != ErrorKind::kPermanent) {
         return response_error(response, what);
       }
@@ -521,16 +599,18 @@ Status RestClient::publish_records(const std::vector<nlohmann::ordered_json>& ev
         return ok_status();
       }
       // The whole request was refused (e.g. INVALID_FIELD, JSON_PARSER_ERROR) for what is
-      // likely one record's content: send each alone, so only the bad one fails.
+      // likely one record's content: bisect, so that only the bad record(s) fail, and one bad
+      // record among 200 costs about 2·log2(200) requests instead of 200.
       logger_->warn(
-          "{} was refused as a whole (HTTP {}: {}); sending each event alone to find "
-          "the bad one(s)",
+          "{} was refused as a whole (HTTP {}: {}); sending each half alone to find the bad "
+          "one(s)",
           what, response.status, api.describe());
-      for (size_t index : pending) {
-        Status alone = publish_records(events, {index}, outcomes, backoff);
-        if (!alone.ok()) return alone;
-      }
-      return ok_status();
+      const auto middle = pending.begin() + static_cast<std::ptrdiff_t>(pending.size() / 2);
+      std::vector<size_t> second_half(middle, pending.end());
+      pending.erase(middle, pending.end());
+      Status first = publish_records(events, std::move(pending), outcomes, backoff);
+      if (!first.ok()) return first;
+      return publish_records(events, std::move(second_half), outcomes, backoff);
     }
 
     std::optional<std::vector<RawSaveResult>> results = read_save_results(response.body, single);
@@ -577,7 +657,7 @@ Status RestClient::publish_records(const std::vector<nlohmann::ordered_json>& ev
               fmt::format("Salesforce refused the event for {}: {}", event, result.detail));
           break;
         case ErrorKind::kTransient:
-          allocation_used_up = allocation_used_up || result.code == "LIMIT_EXCEEDED";
+          allocation_used_up = allocation_used_up || result.code == kLimitExceededCode;
           retry.push_back(pending[i]);
           retry_floor = std::max(retry_floor, result.classification.min_backoff);
           last_transient = make_error(result.classification, result.code, result.detail);
@@ -589,7 +669,7 @@ Status RestClient::publish_records(const std::vector<nlohmann::ordered_json>& ev
     if (allocation_used_up) {
       // Not a failure to budget: the allocation comes back with the hour. Wait for it, however
       // long, then resend these records with a fresh retry window.
-      Status waited = wait_for_publishing_allocation(what);
+      Status waited = wait_for_publishing_allocation(what, allocation_waits++);
       if (!waited.ok()) return waited;
       backoff.restart();
       pending = std::move(retry);

@@ -6,6 +6,7 @@
 #include <spdlog/logger.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <cstdint>
 #include <memory>
@@ -50,6 +51,20 @@ struct RecordOutcome {
   std::optional<Error> error;  // set when not accepted: permanent (route it) or fatal
 };
 
+// HourlyPublishedPlatformEvents of GET /limits (salesforce-api.md §2.5).
+struct PublishingAllocation {
+  int64_t max = 0;
+  int64_t remaining = 0;
+};
+
+// Reads HourlyPublishedPlatformEvents from a /limits answer. Anything but an object holding it as
+// {"Max": n, "Remaining": n} is a fatal UNEXPECTED_RESPONSE, never an exception.
+Result<PublishingAllocation> publishing_allocation_from(const nlohmann::json& limits);
+
+// The longest blind wait between two resends while the publishing allocation is used up and
+// /limits cannot be read (see RestClient::wait_for_publishing_allocation).
+inline constexpr std::chrono::milliseconds kAllocationProbeCap{300000};
+
 // Last `Sforce-Limit-Info: api-usage=<used>/<max>` seen (§2.5); -1 before any.
 struct ApiUsage {
   int64_t used = -1;
@@ -87,10 +102,19 @@ class RestClient {
   // GET /services/data/vXX.X/limits/ (§2.5), as returned.
   Result<nlohmann::json> limits();
 
-  // Per-record LIMIT_EXCEEDED: the org's hourly publishing allocation is used up (§2.4, §7).
-  // Waits, reading /limits every limits_poll_interval_ms, until HourlyPublishedPlatformEvents
-  // has room again; nothing is dropped or dead-lettered meanwhile. An Error only on shutdown.
-  Status wait_for_publishing_allocation(std::string_view what);
+  // HourlyPublishedPlatformEvents from /limits; errors as limits() and
+  // publishing_allocation_from() give them.
+  Result<PublishingAllocation> publishing_allocation();
+
+  // LIMIT_EXCEEDED: the org's hourly publishing allocation is used up (§2.4, §7); nothing is
+  // dropped or dead-lettered meanwhile, and the wait is not bounded by the retry budget. While
+  // /limits can be read, waits (reading it every limits_poll_interval_ms) until
+  // HourlyPublishedPlatformEvents has room again. /limits needs "View Setup and Configuration"
+  // (§2.5), which a least-privilege user lacks: once it was refused (or answered something
+  // unreadable), each call waits one step of a backoff instead, never past the top of the next
+  // hour, after which the caller resends. `earlier_waits` counts this caller's waits for the same
+  // records so far (0 at the first); it sets the step. An Error only on shutdown.
+  Status wait_for_publishing_allocation(std::string_view what, int earlier_waits = 0);
 
   ApiUsage api_usage() const { return {api_used_.load(), api_max_.load()}; }
 
@@ -115,8 +139,8 @@ class RestClient {
   Result<nlohmann::json> get_json(const std::string& path, std::string_view what);
 
   // Publishes events[pending] (≤ 200) in one request, filling outcomes[index] for each; retries
-  // the records that failed transiently, and splits a request refused as a whole (400) into
-  // single-record requests. All retries draw on `backoff`.
+  // the records that failed transiently, and bisects a request refused as a whole (400) until
+  // the bad records stand alone. All retries draw on `backoff`.
   Status publish_records(const std::vector<nlohmann::ordered_json>& events,
                          std::vector<size_t> pending, std::vector<RecordOutcome>& outcomes,
                          Backoff& backoff);
@@ -126,6 +150,8 @@ class RestClient {
   void note_limit_info(const HttpResponse& response);
   // Sleeps `duration` in slices of at most a second, calling keep_alive_ after each.
   void sleep_keeping_alive(std::chrono::milliseconds duration);
+  // One blind step of wait_for_publishing_allocation (see there).
+  Status wait_for_allocation_blindly(std::string_view what, int earlier_waits);
 
   std::shared_ptr<TokenProvider> tokens_;
   const ClientSettings& settings_;
@@ -139,6 +165,7 @@ class RestClient {
   std::atomic<int64_t> api_max_{-1};
   std::function<void()> keep_alive_;
   bool single_record_requests_ = false;
+  bool limits_unreadable_ = false;  // /limits was refused or unreadable: wait without it
 };
 
 // The retry sequence of one Salesforce request: settings' backoff shape within

@@ -186,6 +186,8 @@ json faults_to_json(const Faults& faults) {
           {"limit_exceeded_next", faults.limit_exceeded_next},
           {"pubsub_unavailable_next", faults.pubsub_unavailable_next},
           {"pubsub_event_errors_next", faults.pubsub_event_errors_next},
+          {"pubsub_publishing_unavailable_next", faults.pubsub_publishing_unavailable_next},
+          {"pubsub_unknown_result_id_next", faults.pubsub_unknown_result_id_next},
           {"pubsub_drop_stream_next", faults.pubsub_drop_stream_next},
           {"pubsub_unauthenticated_next", faults.pubsub_unauthenticated_next}};
 }
@@ -202,6 +204,8 @@ Result<Faults> faults_from_json(const json& object) {
       {"limit_exceeded_next", &faults.limit_exceeded_next},
       {"pubsub_unavailable_next", &faults.pubsub_unavailable_next},
       {"pubsub_event_errors_next", &faults.pubsub_event_errors_next},
+      {"pubsub_publishing_unavailable_next", &faults.pubsub_publishing_unavailable_next},
+      {"pubsub_unknown_result_id_next", &faults.pubsub_unknown_result_id_next},
       {"pubsub_drop_stream_next", &faults.pubsub_drop_stream_next},
       {"pubsub_unauthenticated_next", &faults.pubsub_unauthenticated_next}};
   for (const auto& [key, value] : object.items()) {
@@ -641,6 +645,16 @@ SalesforceEmulator::Reply SalesforceEmulator::describe(const std::string& event_
 SalesforceEmulator::Reply SalesforceEmulator::limits() const {
   // §2.5 keys with the Developer Edition maxima of §7; only API requests and hourly publishes
   // move.
+  if (!config_.view_setup_and_configuration) {
+    // §2.5: /limits needs "View Setup and Configuration". Salesforce refuses a missing user
+    // permission with 403 INSUFFICIENT_ACCESS; this text is the one of its record-access refusals
+    // (the exact text for /limits is unverified).
+    return Reply{403, error_array("INSUFFICIENT_ACCESS",
+                                  "Insufficient Privileges: You do not have the level of access "
+                                  "necessary to perform the operation you requested. Please "
+                                  "contact the owner of the record or your administrator if "
+                                  "access is necessary.")};
+  }
   auto entry = [](int max, int used) { return json{{"Max", max}, {"Remaining", max - used}}; };
   std::lock_guard<std::mutex> lock(mutex_);
   return Reply{200,
@@ -831,7 +845,8 @@ std::vector<SalesforceEmulator::Outcome> SalesforceEmulator::save_locked(
     // §2.1: ids look like e00xx0000000001AAA and identify nothing; the UUID is the EventUuid.
     outcome.event =
         RecordedEvent{records[i].event->name, json(records[i].fields),
-                      fmt::format("e00xx{:010d}AAA", next_id_++), random_uuid(), wall_clock_us()};
+                      fmt::format("e00xx{:010d}AAA", next_id_++), random_uuid(), wall_clock_us(),
+                      /*producer_id=*/""};
     events_.push_back(outcome.event);
     ++events_published_;
     ++hour_published_;

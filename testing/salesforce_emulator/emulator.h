@@ -54,6 +54,7 @@ struct RecordedEvent {
   int64_t accepted_at_us = 0;  // when the emulator accepted it: wall clock, microseconds since
                                // the Unix epoch (after any latency fault), so a benchmark can
                                // time a record from its Kafka append to Salesforce's acceptance
+  std::string producer_id;     // Pub/Sub: the ProducerEvent.id it came with (§3.2); REST: empty
 };
 
 struct Faults {
@@ -73,7 +74,12 @@ struct Faults {
                                         // the RPC with UNAVAILABLE (error-code trailer
                                         // sfdc.platform.eventbus.grpc.service.unavailable)
   int pubsub_event_errors_next = 0;     // the next N published events fail in their
-                                        // PublishResult (code PUBLISH)
+                                        // PublishResult (code PUBLISH) for a reason of their own
+  int pubsub_publishing_unavailable_next = 0;  // the next N published events fail in their
+                                               // PublishResult with
+                                               // PLATFORM_EVENT_PUBLISHING_UNAVAILABLE (§2.4)
+  int pubsub_unknown_result_id_next = 0;  // the next N PublishResponses give their first result
+                                          // a correlation key no event of the request had
   int pubsub_drop_stream_next = 0;      // the next N PublishStream requests: the server cancels
                                         // the stream without answering (the client sees gRPC's
                                         // CANCELLED "Cancelled on the server side")

@@ -127,6 +127,7 @@ Result<EmulatorConfig> emulator_config_from_json(const json& object) {
                                               "events",
                                               "daily_api_requests_max",
                                               "hourly_published_events_max",
+                                              "view_setup_and_configuration",
                                               "pubsub_stream_idle_timeout_ms"};
   if (!object.is_object()) return config_error("the emulator configuration must be an object");
   for (const auto& [key, value] : object.items()) {
@@ -146,6 +147,8 @@ Result<EmulatorConfig> emulator_config_from_json(const json& object) {
       !read_key(object, "latest_version", "", &config.latest_version, &error) ||
       !read_key(object, "daily_api_requests_max", "", &config.daily_api_requests_max, &error) ||
       !read_key(object, "hourly_published_events_max", "", &config.hourly_published_events_max,
+                &error) ||
+      !read_key(object, "view_setup_and_configuration", "", &config.view_setup_and_configuration,
                 &error) ||
       !read_key(object, "pubsub_stream_idle_timeout_ms", "", &config.pubsub_stream_idle_timeout_ms,
                 &error)) {

@@ -64,6 +64,9 @@ struct EmulatorConfig {
   // counters: its "day" and "hour" last as long as it runs.
   int daily_api_requests_max = 15000;
   int hourly_published_events_max = 50000;
+  // false: the user lacks "View Setup and Configuration", which GET /limits needs
+  // (salesforce-api.md §2.5), as a least-privilege integration user does: /limits is refused.
+  bool view_setup_and_configuration = true;
   // A PublishStream on which no request with at least one event arrives for this long is closed
   // by the server (salesforce-api.md §3.3: 70 s per the proto's comments); tests shorten it.
   int pubsub_stream_idle_timeout_ms = 70000;

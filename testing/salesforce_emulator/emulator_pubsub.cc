@@ -221,7 +221,16 @@ std::optional<PubSubFailure> SalesforceEmulator::pubsub_publish(
       --faults_.pubsub_event_errors_next;
       fail_event(result,
                  "The event could not be published (emulator fault "
-                 "pubsub_event_errors_next). Try again later.");
+                 "pubsub_event_errors_next).");
+      continue;
+    }
+    if (faults_.pubsub_publishing_unavailable_next > 0) {
+      --faults_.pubsub_publishing_unavailable_next;
+      // PE Guide status codes (§2.4); how a real org words it in a PublishResult is unverified
+      // (§3.7): written as the LIMIT_EXCEEDED one below.
+      fail_event(result,
+                 "PLATFORM_EVENT_PUBLISHING_UNAVAILABLE: Publishing platform events is temporarily "
+                 "unavailable. Try again later.");
       continue;
     }
     if (producer_event.payload().size() > kMaxEventBytes) {
@@ -267,7 +276,11 @@ std::optional<PubSubFailure> SalesforceEmulator::pubsub_publish(
     }
     events_.push_back(RecordedEvent{served->second.event.name, std::move(event_fields->fields),
                                     fmt::format("e00xx{:010d}AAA", number), random_uuid(),
-                                    wall_clock_us()});
+                                    wall_clock_us(), producer_event.id()});
+  }
+  if (faults_.pubsub_unknown_result_id_next > 0 && response->results_size() > 0) {
+    --faults_.pubsub_unknown_result_id_next;
+    response->mutable_results(0)->set_correlation_key("not-an-id-of-this-request");
   }
   response->set_schema_id(request.events().empty() ? current_schema_id
                                                    : request.events(0).schema_id());

@@ -47,6 +47,33 @@ TEST(LimitsTest, ExhaustedPublishingAllocationPausesUntilTheNextHourAndLosesNoth
   EXPECT_NE(log.find("published 100, dead-lettered 0, skipped 0, failed 0, uncommitted 0"), std::string::npos) << log;
 }
 
+TEST(LimitsTest, WithoutViewSetupTheAllocationIsWaitedForByResendingAndLosesNothing) {
+  // A least-privilege integration user: /limits is refused (salesforce-api.md §2.5).
+  Scenario s(1, R"({"hourly_published_events_max": 60, "view_setup_and_configuration": false})");
+  int32_t schema_id = s.register_schema();
+  s.produce(records_for(1, 100), schema_id);
+  auto sink = s.start_sink(s.write_worker(),
+                           s.write_connector({{"salesforce.limits.poll.interval.ms", "1000"}}));
+  ASSERT_TRUE(sink->wait_for_output("reading /limits failed (INSUFFICIENT_ACCESS: ", 60s))
+      << sink->stderr_text();
+  ASSERT_TRUE(sink->wait_for_output("(/limits cannot be read)", 30s)) << sink->stderr_text();
+  EXPECT_EQ(s.event_fields().size(), 60u);
+
+  ASSERT_TRUE(s.salesforce().start_new_hour().ok());
+  // The next resend, at most a 20 s pause later, finds room.
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(90s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
+  auto events = s.event_fields();
+  ASSERT_EQ(events.size(), 100u) << "records refused for the allocation are resent, not doubled";
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(events[i], expected_event(0, i));
+  EXPECT_EQ(s.stats()["requests"].value("limits", 0), 1) << "a refused /limits is not asked again";
+  EXPECT_NE(sink->stderr_text().find("published 100, dead-lettered 0, skipped 0, failed 0, "
+                                     "uncommitted 0"),
+            std::string::npos)
+      << sink->stderr_text();
+}
+
 TEST(LimitsTest, FaultStormLosesNothingAndTheTaskStaysAlive) {
   Scenario s(3);
   int32_t schema_id = s.register_schema();

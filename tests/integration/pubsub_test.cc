@@ -120,5 +120,31 @@ TEST(PubSubTest, PerEventErrorsGoToTheDeadLetterQueue) {
   }
 }
 
+TEST(PubSubTest, PublishingUnavailableIsRetriedNotDeadLettered) {
+  Scenario s(1);
+  int32_t schema_id = s.register_schema();
+  s.produce(records_for(1, 10), schema_id);
+  // Events refused "for now" (PLATFORM_EVENT_PUBLISHING_UNAVAILABLE, salesforce-api.md §2.4):
+  // under errors.tolerance=all an outage must not drain the topic into the DLQ.
+  ASSERT_TRUE(s.salesforce().set_faults({{"pubsub_publishing_unavailable_next", 6}}).ok());
+  auto settings = pubsub(s);
+  settings["errors.tolerance"] = "all";
+  settings["errors.deadletterqueue.topic.name"] = s.dlq_topic();
+  settings["errors.deadletterqueue.topic.replication.factor"] = "1";
+  auto sink = s.start_sink(s.write_worker(), s.write_connector(settings));
+  ASSERT_TRUE(s.wait_for_commits_to_reach_end(60s)) << sink->stderr_text();
+  sink->send_signal(SIGTERM);
+  ASSERT_EQ(sink->wait(30s), 0) << sink->stderr_text();
+  auto events = s.event_fields();
+  ASSERT_EQ(events.size(), 10u);
+  std::set<std::string> texts;
+  for (const auto& e : events) texts.insert(e.at("TextField__c").get<std::string>());
+  EXPECT_EQ(texts.size(), 10u);
+  EXPECT_NE(sink->stderr_text().find("published 10, dead-lettered 0, skipped 0, failed 0, "
+                                     "uncommitted 0"),
+            std::string::npos)
+      << sink->stderr_text();
+}
+
 }  // namespace
 }  // namespace sfpe::itest

@@ -186,5 +186,41 @@ TEST(MakeErrorTest, CarriesTheKind) {
   EXPECT_EQ(error.message, "down");
 }
 
+TEST(ClassifyPubSubEventError, ASalesforceCodeInTheMessageDecidesAsPerRecordOnRest) {
+  struct Case {
+    const char* message;
+    ErrorKind kind;
+    const char* code;
+    milliseconds floor;
+  };
+  const Case cases[] = {
+      {"LIMIT_EXCEEDED: The number of platform event messages published exceeded the hourly "
+       "publishing allocation.",
+       ErrorKind::kTransient, "LIMIT_EXCEEDED", kRateLimitMinBackoff},
+      {"PLATFORM_EVENT_PUBLISHING_UNAVAILABLE: Publishing platform events is temporarily "
+       "unavailable. Try again later.",
+       ErrorKind::kTransient, "PLATFORM_EVENT_PUBLISHING_UNAVAILABLE", milliseconds(0)},
+      // A whole word only: REQUEST_LIMIT_EXCEEDED is not LIMIT_EXCEEDED.
+      {"Failed (REQUEST_LIMIT_EXCEEDED)", ErrorKind::kTransient, "REQUEST_LIMIT_EXCEEDED",
+       kRateLimitMinBackoff},
+      {"STRING_TOO_LONG: Value too long for field", ErrorKind::kPermanent, "STRING_TOO_LONG",
+       milliseconds(0)},
+      {"INSUFFICIENT_ACCESS: the user may not publish", ErrorKind::kFatal, "INSUFFICIENT_ACCESS",
+       milliseconds(0)},
+      // No code: "try again later" is PLATFORM_EVENT_PUBLISHING_UNAVAILABLE's meaning (§2.4).
+      {"The service is busy. Try again later.", ErrorKind::kTransient, "", milliseconds(0)},
+      {"The event could not be published.", ErrorKind::kPermanent, "", milliseconds(0)},
+      {"xLIMIT_EXCEEDED is not a word of its own", ErrorKind::kPermanent, "", milliseconds(0)},
+      {"", ErrorKind::kPermanent, "", milliseconds(0)},
+  };
+  for (const Case& c : cases) {
+    PubSubEventError error = classify_pubsub_event_error(c.message);
+    EXPECT_EQ(error.classification.kind, c.kind) << c.message;
+    EXPECT_EQ(error.code, c.code) << c.message;
+    EXPECT_EQ(error.classification.min_backoff, c.floor) << c.message;
+    EXPECT_FALSE(error.classification.reauthenticate) << c.message;
+  }
+}
+
 }  // namespace
 }  // namespace sfpe::salesforce

@@ -7,10 +7,13 @@
 #include "salesforce/pubsub_publisher.h"
 
 #include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <memory>
+#include <regex>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -80,6 +83,18 @@ class PubSubPublisherTest : public ::testing::Test {
           << "event " << i << ": " << (outcome.error ? outcome.error->message : "no error");
       EXPECT_FALSE(outcome.error.has_value());
     }
+  }
+
+  // Publishes `events` at the fake clock's current time, whatever the outcome.
+  Result<std::vector<sink::PublishOutcome>> try_publish(const std::vector<json>& events) {
+    return publisher_->publish(std::vector<sink::Event>(events.begin(), events.end()));
+  }
+
+  // Replaces the emulator's faults with `faults` (keys as in its control API).
+  void set_faults(const json& faults) {
+    Result<sfpe::testing::Faults> parsed = sfpe::testing::faults_from_json(faults);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    emulator_->set_faults(parsed.value());
   }
 
   // Moves the publisher's time on; FakeClock's sleep_for only moves virtual time.
@@ -381,6 +396,114 @@ TEST(PubSubChannelTest, PlaintextOnlyToALoopbackHost) {
   }
   s.pubsub_endpoint = "api.pubsub.salesforce.com:7443";  // TLS against the system store
   EXPECT_TRUE(make_pubsub_channel(s).ok());
+}
+
+// --- Per-event results (§3.5, §3.7) ------------------------------------------------------------
+
+TEST_F(PubSubPublisherTest, EveryEventIsSentWithAFreshUuidAsItsId) {
+  publish({text_event("a"), text_event("b"), text_event("c")});
+  publish({text_event("d"), text_event("e"), text_event("f")});
+  const auto events = emulator_->events();
+  ASSERT_EQ(events.size(), 6u);
+  std::set<std::string> ids;
+  const std::regex uuid_v4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  for (const auto& event : events) {
+    EXPECT_TRUE(std::regex_match(event.producer_id, uuid_v4)) << event.producer_id;
+    ids.insert(event.producer_id);
+  }
+  EXPECT_EQ(ids.size(), 6u) << "no id repeats, within a request or across requests";
+}
+
+TEST_F(PubSubPublisherTest, AResultForAnIdNotInTheRequestIsFatal) {
+  publish({text_event("warm-up")});  // the topic and schema are read
+  set_faults({{"pubsub_unknown_result_id_next", 1}});
+  auto outcomes = try_publish({text_event("a"), text_event("b")});
+  ASSERT_FALSE(outcomes.ok());
+  EXPECT_EQ(outcomes.error().kind, ErrorKind::kFatal);
+  EXPECT_EQ(outcomes.error().code, "UNEXPECTED_RESPONSE");
+  EXPECT_EQ(outcomes.error().message,
+            "publishing to /event/ConfluentEvent__e: a result for the event id "
+            "'not-an-id-of-this-request', which the request did not contain");
+}
+
+TEST_F(PubSubPublisherTest, PublishingUnavailableIsRetriedNotRefused) {
+  publish({text_event("warm-up")});
+  set_faults({{"pubsub_publishing_unavailable_next", 2}});
+  // Two of three fail in their results with PLATFORM_EVENT_PUBLISHING_UNAVAILABLE ("try again
+  // later", §2.4): resent within the retry window, and then accepted.
+  publish({text_event("a"), text_event("b"), text_event("c")});
+  EXPECT_EQ(requests("pubsub_stream_requests"), 3);
+  EXPECT_EQ(recorded_fields(),
+            json::array({text_event("warm-up"), text_event("c"), text_event("a"),
+                         text_event("b")}));
+  EXPECT_EQ(log_.lines_with("2 of 3 event(s) were refused for now: "
+                            "PLATFORM_EVENT_PUBLISHING_UNAVAILABLE: Publishing platform events is "
+                            "temporarily unavailable. Try again later.; retrying those")
+                .size(),
+            1u);
+}
+
+TEST_F(PubSubPublisherTest, PublishingUnavailableBeyondTheRetryWindowFailsTheCallTransiently) {
+  publish({text_event("warm-up")});
+  set_faults({{"pubsub_publishing_unavailable_next", 1000000}});
+  random_.always_ceiling = true;  // 250 ms, 500 ms, ... 30 s: the 15-minute window runs out
+  auto outcomes = try_publish({text_event("a")});
+  ASSERT_FALSE(outcomes.ok());
+  EXPECT_EQ(outcomes.error().kind, ErrorKind::kTransient);
+  EXPECT_EQ(outcomes.error().code, "PLATFORM_EVENT_PUBLISHING_UNAVAILABLE");
+  EXPECT_THAT(outcomes.error().message,
+              ::testing::StartsWith("publishing to /event/ConfluentEvent__e kept failing for "
+                                    "900000 ms over "));
+  EXPECT_TRUE(emulator_->events().size() == 1u) << "only the warm-up";
+}
+
+TEST_F(PubSubPublisherTest, PerEventLimitExceededWaitsForTheAllocationThenResendsOnlyThose) {
+  publish({text_event("warm-up")});
+  set_faults({{"limit_exceeded_next", 2}});
+  const size_t sleeps_before = clock_.sleeps().size();
+  publish({text_event("a"), text_event("b"), text_event("c")});
+  // a and b are refused for the allocation: one /limits poll interval (60 s, in one-second
+  // slices), /limits shows room, and only those two are resent. Nothing is dead-lettered.
+  const auto sleeps = clock_.sleeps();
+  const auto first_new = sleeps.begin() + static_cast<std::ptrdiff_t>(sleeps_before);
+  EXPECT_EQ(std::vector<Clock::Duration>(first_new, sleeps.end()),
+            std::vector<Clock::Duration>(60, std::chrono::seconds(1)));
+  EXPECT_EQ(requests("limits"), 1);
+  EXPECT_EQ(requests("pubsub_stream_requests"), 3);
+  EXPECT_EQ(recorded_fields(),
+            json::array({text_event("warm-up"), text_event("c"), text_event("a"),
+                         text_event("b")}));
+}
+
+TEST_F(PubSubPublisherTest, EventOverOneMegabyteIsRefusedAloneAndNotSent) {
+  publish({text_event("warm-up")});
+  json huge = text_event("huge");
+  huge["LongTextField__c"] = std::string(PubSubPublisher::kMaxEventBytes, 'x');
+  auto outcomes = try_publish({text_event("a"), huge, text_event("b")});
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  ASSERT_EQ(outcomes->size(), 3u);
+  EXPECT_TRUE((*outcomes)[0].accepted);
+  EXPECT_TRUE((*outcomes)[2].accepted);
+  ASSERT_TRUE((*outcomes)[1].error.has_value());
+  EXPECT_EQ((*outcomes)[1].error->kind, ErrorKind::kPermanent);
+  EXPECT_EQ((*outcomes)[1].error->code, "EVENT_TOO_LARGE");
+  EXPECT_THAT((*outcomes)[1].error->message,
+              ::testing::EndsWith("bytes as Avro, over the Pub/Sub API's 1 MB limit"));
+  EXPECT_EQ(recorded_fields(), json::array({text_event("warm-up"), text_event("a"),
+                                            text_event("b")}));
+}
+
+TEST_F(PubSubPublisherTest, AFailedRpcLogsItsErrorCodeTrailerAndRpcId) {
+  publish({text_event("warm-up")});
+  set_faults({{"pubsub_unavailable_next", 1}});
+  publish({text_event("a")});
+  const auto lines = log_.lines_with("Pub/Sub API UNAVAILABLE");
+  ASSERT_EQ(lines.size(), 1u);
+  const std::regex traced(
+      ".*The service is temporarily unavailable\\. Try again later\\. rpcId: ([0-9a-f-]{36}) "
+      "\\(error-code sfdc\\.platform\\.eventbus\\.grpc\\.service\\.unavailable, rpcId \\1\\); "
+      "reconnecting");
+  EXPECT_TRUE(std::regex_match(lines[0], traced)) << lines[0];
 }
 
 }  // namespace

@@ -314,9 +314,10 @@ TEST_F(SalesforceEmulatorTest, UnknownFieldIsIsolatedAndTheOthersAccepted) {
   events[1]["NoSuchField__c"] = "x";
   Result<std::vector<RecordOutcome>> outcomes = client()->publish(events);
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
-  // The whole request is refused, then each record is sent alone.
+  // The whole request is refused, then bisected: [0,1] is refused again, [2,3] accepted; then
+  // [0] accepted and [1] refused alone.
   EXPECT_EQ(requests("collections"), 5);
-  EXPECT_EQ(request_sizes(), (std::vector<std::string>{"4", "1", "1", "1", "1"}));
+  EXPECT_EQ(request_sizes(), (std::vector<std::string>{"4", "2", "1", "1", "2"}));
   ASSERT_EQ(outcomes->size(), events.size());
   for (size_t i : {0u, 2u, 3u}) EXPECT_TRUE((*outcomes)[i].accepted) << i;
   const RecordOutcome& bad = (*outcomes)[1];
@@ -331,6 +332,31 @@ TEST_F(SalesforceEmulatorTest, UnknownFieldIsIsolatedAndTheOthersAccepted) {
   EXPECT_EQ(recorded[0].fields, events[0]);
   EXPECT_EQ(recorded[1].fields, events[2]);
   EXPECT_EQ(recorded[2].fields, events[3]);
+}
+
+TEST_F(SalesforceEmulatorTest, WholeRequestRefusalFindsTheBadRecordAmong200ByBisection) {
+  std::vector<nlohmann::ordered_json> events = text_events(200);
+  events[137]["NoSuchField__c"] = "x";
+  Result<std::vector<RecordOutcome>> outcomes = client()->publish(events);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  // 15 requests (2·log2(200) is 15.3), not 1 + 200: each refused part is halved until the bad
+  // record stands alone; every part without it is accepted at its first send.
+  EXPECT_EQ(requests("collections"), 15);
+  EXPECT_EQ(request_sizes(), (std::vector<std::string>{"200", "100", "100", "50", "25", "25",
+                                                       "12", "13", "6", "3", "1", "2", "3", "7",
+                                                       "50"}));
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ((*outcomes)[i].accepted, i != 137) << i;
+  }
+  ASSERT_TRUE((*outcomes)[137].error.has_value());
+  EXPECT_EQ((*outcomes)[137].error->code, "INVALID_FIELD");
+  EXPECT_TRUE(clock_.sleeps().empty());  // nothing retried
+  std::vector<sfpe::testing::RecordedEvent> recorded = emulator_->events();
+  ASSERT_EQ(recorded.size(), 199u);
+  // Accepted in the order of the input, the bad one left out.
+  for (size_t i = 0; i < recorded.size(); ++i) {
+    EXPECT_EQ(recorded[i].fields, events[i < 137 ? i : i + 1]) << i;
+  }
 }
 
 TEST_F(SalesforceEmulatorTest, NonObjectEventIsRefusedWithoutSending) {
@@ -458,6 +484,73 @@ TEST_F(SalesforceEmulatorTest, LimitExceededWaitsForRoomInTheAllocationThenResen
   EXPECT_EQ(clock_.sleeps(), std::vector<Clock::Duration>(60, std::chrono::seconds(1)));
   EXPECT_EQ(emulator_->stats()["requests"]["limits"], 1);
   EXPECT_EQ(emulator_->events().size(), 5u);
+}
+
+TEST_F(SalesforceEmulatorTest, SingleRecordRequestsWaitForTheAllocationLikeCollections) {
+  sfpe::testing::EmulatorConfig config;
+  config.hourly_published_events_max = 2;
+  start(config);
+  auto rest = client();
+  rest->set_single_record_requests(true);  // salesforce.publish.batch.size=1
+  int keep_alive_calls = 0;
+  rest->set_keep_alive([&] {
+    if (++keep_alive_calls == 30) emulator_->start_new_hour();
+  });
+  std::vector<nlohmann::ordered_json> events = text_events(3);
+  Result<std::vector<RecordOutcome>> outcomes = rest->publish(events);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  for (const RecordOutcome& outcome : *outcomes) EXPECT_TRUE(outcome.accepted);
+  // The third POST /sobjects is refused (400 LIMIT_EXCEEDED); the client waits one /limits poll
+  // interval (60 s in one-second slices, not the retry budget's 10 s floors), reads /limits
+  // once, finds room and resends that event once.
+  EXPECT_EQ(requests("sobject"), 4);
+  EXPECT_EQ(requests("limits"), 1);
+  EXPECT_EQ(clock_.sleeps(), std::vector<Clock::Duration>(60, std::chrono::seconds(1)));
+  EXPECT_EQ(keep_alive_calls, 61);
+  ASSERT_EQ(emulator_->events().size(), 3u);
+  EXPECT_EQ(emulator_->events()[2].fields, events[2]);
+}
+
+TEST_F(SalesforceEmulatorTest, LimitsAreRefusedForAUserWithoutViewSetupAndConfiguration) {
+  sfpe::testing::EmulatorConfig config;
+  config.view_setup_and_configuration = false;
+  start(config);
+  Result<nlohmann::json> limits = client()->limits();
+  ASSERT_FALSE(limits.ok());
+  EXPECT_EQ(limits.error().kind, ErrorKind::kFatal);
+  EXPECT_EQ(limits.error().code, "INSUFFICIENT_ACCESS");
+  EXPECT_EQ(limits.error().message,
+            "reading Salesforce limits failed: HTTP 403: INSUFFICIENT_ACCESS: Insufficient "
+            "Privileges: You do not have the level of access necessary to perform the operation "
+            "you requested. Please contact the owner of the record or your administrator if "
+            "access is necessary.");
+}
+
+TEST_F(SalesforceEmulatorTest, WithoutLimitsTheAllocationIsWaitedForByResendingWithBackoff) {
+  sfpe::testing::EmulatorConfig config;
+  config.view_setup_and_configuration = false;
+  config.hourly_published_events_max = 2;
+  start(config);
+  auto rest = client();
+  int keep_alive_calls = 0;
+  rest->set_keep_alive([&] {
+    if (++keep_alive_calls == 65) emulator_->start_new_hour();
+  });
+  std::vector<nlohmann::ordered_json> events = text_events(3);
+  Result<std::vector<RecordOutcome>> outcomes = rest->publish(events);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  for (const RecordOutcome& outcome : *outcomes) EXPECT_TRUE(outcome.accepted);
+  // 3 sent, 1 refused. The first wait is a /limits poll interval (60 s), after which /limits is
+  // refused: the event is resent and refused again. Then a blind pause of 10 s (the rate-limit
+  // floor; FakeRandom draws 0), during which the hour turns, and the resend is accepted.
+  EXPECT_EQ(request_sizes(), (std::vector<std::string>{"3", "1", "1"}));
+  EXPECT_EQ(requests("limits"), 1);
+  EXPECT_EQ(clock_.sleeps(), std::vector<Clock::Duration>(70, std::chrono::seconds(1)));
+  EXPECT_EQ(log_.lines_with("reading /limits failed (INSUFFICIENT_ACCESS: ").size(), 1u);
+  EXPECT_THAT(log_.text(), HasSubstr("publishing and consumption are paused for 10000 ms before "
+                                     "the events are resent (/limits cannot be read)"));
+  ASSERT_EQ(emulator_->events().size(), 3u);
+  EXPECT_EQ(emulator_->events()[2].fields, events[2]);
 }
 
 TEST_F(SalesforceEmulatorTest, LogsShowRequestsButNoSecret) {

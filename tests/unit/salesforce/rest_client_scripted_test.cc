@@ -446,6 +446,96 @@ TEST_F(ScriptedTest, StopWhileWaitingForTheAllocationEndsThePublish) {
   EXPECT_EQ(keep_alive_calls, 150);
 }
 
+// §2.5: /limits needs "View Setup and Configuration"; without it (403, text as the emulator's).
+const Reply kLimitsRefused{
+    403, R"([{"message":"Insufficient Privileges","errorCode":"INSUFFICIENT_ACCESS"}])"};
+
+TEST_F(ScriptedTest, WithoutLimitsTheWaitGrowsAndEndsAtTheTopOfTheHour) {
+  random_.always_ceiling = true;  // each blind pause is its ceiling: 10 s, 20 s, ... 300 s
+  std::vector<int64_t> sent_at;   // seconds since the fake wall clock's start
+  int limits_reads = 0;
+  std::string url;
+  // FakeClock::kWallStart is 22:13:20 UTC: the next hour starts 2800 s later, and the allocation
+  // only then has room.
+  ScriptedServer server([&](const std::string&, const std::string& path, const std::string&) {
+    if (path == kTokenPath) return Reply{200, token_body(url, 1)};
+    if (path == "/services/data/v66.0/limits/") {
+      ++limits_reads;
+      return kLimitsRefused;
+    }
+    const int64_t at = std::chrono::duration_cast<std::chrono::seconds>(
+                           clock_.wall_now().time_since_epoch() - FakeClock::kWallStart)
+                           .count();
+    sent_at.push_back(at);
+    if (at < 2800) return Reply{200, nlohmann::json::array({limit_exceeded_result()}).dump()};
+    return Reply{200, success(1)};
+  });
+  url = server.url();
+  ClientSettings s = settings(url);
+  s.limits_poll_interval_ms = 10000;
+  RestClient rest = client(s);
+  auto outcomes = rest.publish(events(1));
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  ASSERT_EQ(outcomes->size(), 1u);
+  EXPECT_TRUE((*outcomes)[0].accepted);
+  // A /limits poll interval (10 s), /limits refused; then pauses of 20, 40, 80, 160, 300 (the
+  // cap), 300, ... s; the last one ends at the top of the hour instead of 300 s later.
+  EXPECT_EQ(sent_at, (std::vector<int64_t>{0, 10, 30, 70, 150, 310, 610, 910, 1210, 1510, 1810,
+                                           2110, 2410, 2710, 2800}));
+  EXPECT_EQ(limits_reads, 1) << "a refused /limits is not asked again";
+  EXPECT_EQ(log_.lines_with("publishing and consumption are paused for 90000 ms").size(), 1u);
+}
+
+TEST_F(ScriptedTest, MalformedLimitsBodyIsAClassifiedErrorAndTheWaitGoesOnWithoutIt) {
+  int limits_reads = 0;
+  int publishes = 0;
+  std::string url;
+  ScriptedServer server([&](const std::string&, const std::string& path, const std::string&) {
+    if (path == kTokenPath) return Reply{200, token_body(url, 1)};
+    if (path == "/services/data/v66.0/limits/") {
+      ++limits_reads;
+      return Reply{200, "[1,2]"};
+    }
+    if (++publishes == 1) {
+      return Reply{200, nlohmann::json::array({limit_exceeded_result()}).dump()};
+    }
+    return Reply{200, success(1)};
+  });
+  url = server.url();
+  RestClient rest = client(settings(url));
+  auto outcomes = rest.publish(events(1));
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  EXPECT_TRUE((*outcomes)[0].accepted);
+  EXPECT_EQ(publishes, 2);
+  EXPECT_EQ(limits_reads, 1);
+  EXPECT_EQ(log_.lines_with("reading /limits failed (UNEXPECTED_RESPONSE: the /limits answer has "
+                            "no HourlyPublishedPlatformEvents object)")
+                .size(),
+            1u);
+}
+
+TEST(PublishingAllocationFrom, ReadsHourlyPublishedPlatformEventsOrFailsClassified) {
+  auto read = [](const char* body) {
+    return publishing_allocation_from(nlohmann::json::parse(body));
+  };
+  Result<PublishingAllocation> good =
+      read(R"({"HourlyPublishedPlatformEvents":{"Max":50000,"Remaining":17}})");
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good->max, 50000);
+  EXPECT_EQ(good->remaining, 17);
+  for (const char* bad : {"[]", "{}", "null", R"({"HourlyPublishedPlatformEvents":5})",
+                          R"({"HourlyPublishedPlatformEvents":{"Max":1}})",
+                          R"({"HourlyPublishedPlatformEvents":{"Max":1,"Remaining":"0"}})"}) {
+    Result<PublishingAllocation> allocation = read(bad);
+    ASSERT_FALSE(allocation.ok()) << bad;
+    EXPECT_EQ(allocation.error().kind, ErrorKind::kFatal) << bad;
+    EXPECT_EQ(allocation.error().code, "UNEXPECTED_RESPONSE") << bad;
+  }
+  EXPECT_EQ(read(R"({"HourlyPublishedPlatformEvents":{"Max":1,"Remaining":"0"}})").error().message,
+            R"(the /limits answer's HourlyPublishedPlatformEvents is not {"Max": n, "Remaining": )"
+            R"(n}: {"Max":1,"Remaining":"0"})");
+}
+
 TEST_F(ScriptedTest, DailyApiUsageWarnsOnceAt80AndOnceAt90Percent) {
   int request = 0;
   const std::vector<int> used = {79, 80, 85, 90, 95, 99};
