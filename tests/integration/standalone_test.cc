@@ -183,8 +183,8 @@ TEST(StandaloneTest, ValueLongerThanTheDescribedFieldFailsBeforeAnyApiCall) {
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 1);
   EXPECT_NE(sink->stderr_text().find(fmt::format(
-                "topic {} partition 0 offset 1 field TextField__c: 256 characters are more than "
-                "the 255 that Text field TextField__c holds",
+                "topic {} partition 0 offset 1 field TextField__c: 256 characters (UTF-16 code "
+                "units) are more than the 255 that Text field TextField__c holds",
                 s.topic())),
             std::string::npos)
       << sink->stderr_text();
