@@ -130,6 +130,7 @@ TEST_F(TaskTest, SeveralBatchesInFlightButNeverTwoOfOnePartition) {
   std::lock_guard<std::mutex> lock(sf_.mutex);
   EXPECT_EQ(sf_.most_in_flight, 3);
   EXPECT_EQ(sf_.overlaps, 0);
+  ASSERT_GE(sf_.batches.size(), 12u);  // 1200 records, at most 100 a batch
   for (const auto& batch : sf_.batches) EXPECT_LE(batch.size(), 100u);
   // Each partition's records reach Salesforce in offset order, each once.
   std::map<int64_t, int64_t> next;
@@ -186,11 +187,9 @@ TEST_F(TaskTest, BufferBoundPausesConsumptionUntilBatchesSettle) {
   ASSERT_TRUE(sf_.await([&] { return sf_.in_flight == 1; }));
   // With the one batch held, the task reads up to its bound (plus at most one poll's worth:
   // two batches per publishing thread) and then stops reading.
-  auto deadline = std::chrono::steady_clock::now() + 3s;
-  while (task_->counters().consumed.load() < 150 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
-  }
-  EXPECT_GE(task_->counters().consumed.load(), 150u);
+  EXPECT_TRUE(sfpe::testing::eventually(
+      [&] { return task_->counters().consumed.load() >= 150; }, 30s))
+      << "consumed " << task_->counters().consumed.load();
   EXPECT_FALSE(sf_.await([&] { return task_->counters().consumed.load() > 250; }, 1s))
       << "consumed " << task_->counters().consumed.load();
   sf_.release_until(SIZE_MAX);
