@@ -88,7 +88,7 @@ TEST(AuthTest, WrongKeystorePasswordStopsStartUpNamingThePropertyButNotThePasswo
   auto sink = s.start_sink(s.write_worker(), s.write_connector(jwt_overrides(wrong)));
   auto code = sink->wait(60s);
   ASSERT_TRUE(code.has_value()) << "the sink must stop on its own";
-  EXPECT_EQ(*code, 1) << "fatal start-up errors exit 1 (standalone.cc kExitFailed)";
+  EXPECT_EQ(*code, 2) << "a configuration error found at start-up exits 2 (standalone.cc)";
   const std::string output = sink->stderr_text() + sink->stdout_text();
   EXPECT_NE(output.find("salesforce.jwt.keystore.path"), std::string::npos) << output;
   EXPECT_NE(output.find("wrong password"), std::string::npos) << output;

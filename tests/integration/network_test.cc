@@ -221,7 +221,7 @@ TEST(NetworkTest, ACaFileWithADamagedCertificateStopsTheStartBeforeAnyLogin) {
                            s.write_connector({{"salesforce.ssl.ca.location", ca}}));
   auto code = sink->wait(60s);
   ASSERT_TRUE(code.has_value()) << "the sink kept running";
-  EXPECT_EQ(*code, 1);
+  EXPECT_EQ(*code, 2);  // a configuration error found at start-up
   std::string log = sink->stderr_text() + sink->stdout_text();
   EXPECT_NE(log.find("salesforce.ssl.ca.location: " + ca +
                      " holds no PEM certificate that OpenSSL can read"),
